@@ -1,0 +1,1 @@
+"""Carepurse core: the async application shared by every council tenant."""

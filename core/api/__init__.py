@@ -1,0 +1,1 @@
+"""The versioned JSON API for partners (``/api/v1``) and its OpenAPI document."""

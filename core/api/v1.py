@@ -1,0 +1,40 @@
+"""Routes under ``/api/v1`` on a council's host, and their OpenAPI document."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from core.api.openapi import Operation, build_document
+from core.web.responses import render
+from tenants import api as tenants_api
+
+API_VERSION = "1.0.0"
+OPERATIONS: list[Operation] = [*tenants_api.operations]
+ENDPOINTS = {**tenants_api.endpoints}
+
+
+def openapi_document() -> dict[str, object]:
+    return build_document(OPERATIONS, title="Carepurse API", version=API_VERSION)
+
+
+async def openapi_json(request: Request) -> Response:
+    return JSONResponse(openapi_document())
+
+
+async def docs(request: Request) -> Response:
+    """Readable API reference, rendered on the server (works without JavaScript)."""
+    document = openapi_document()
+    return render(request, "api/docs.html", "API reference", document=document)
+
+
+def _route(op: Operation) -> BaseRoute:
+    return Route(op.path, ENDPOINTS[op.operation_id], methods=[op.method], name=op.operation_id)
+
+
+routes: list[BaseRoute] = [
+    Route("/openapi.json", openapi_json, name="api:openapi"),
+    Route("/docs", docs, name="api:docs"),
+    *(_route(op) for op in OPERATIONS),
+]

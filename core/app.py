@@ -1,0 +1,106 @@
+"""The ASGI application factory.
+
+One process serves every council: the host name picks the site (platform or a
+council), and the council's plugins are built per tenant and cached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import Mount, Router
+from starlette.staticfiles import StaticFiles
+from tortoise.contrib.starlette import RegisterTortoise
+
+from core.api.v1 import routes as api_v1_routes
+from core.db import tortoise_config
+from core.hooks.registry import PluginRegistry
+from core.logging import configure_logging
+from core.runtime import Runtime
+from core.settings import Settings, load_settings
+from core.web import health, platform
+from core.web.assets import BUILD_DIR, Assets
+from core.web.errors import exception_handlers
+from core.web.sites import SiteDispatcher
+from core.web.templating import build_templates
+from tenants import routes as tenant_routes
+from workers import runtime as worker_runtime
+from workers.broker import build_broker
+from workers.embedded import EmbeddedWorker
+from workers.relay import OutboxRelay
+from workers.scheduler import build_scheduler
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    registry: PluginRegistry | None = None,
+    init_database: bool = True,
+    run_background: bool = True,
+) -> Starlette:
+    """Build the app. Tests pass ``init_database=False`` when they own the ORM context,
+    and ``run_background=False`` to drive the relay and worker themselves."""
+    settings = settings or load_settings()
+    runtime = Runtime.build(settings, registry)
+    assets = Assets()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            if init_database:
+                await stack.enter_async_context(
+                    RegisterTortoise(app, config=tortoise_config(settings))
+                )
+            await runtime.storage.check()
+            worker_runtime.install(runtime)
+            broker = build_broker(settings)
+            stack.callback(broker.close)
+            app.state.broker = broker
+            relay = OutboxRelay(broker, settings.outbox_poll_seconds)
+            app.state.relay = relay
+            if run_background:
+                if settings.broker_is_embedded:
+                    worker = EmbeddedWorker(broker)
+                    worker.start()
+                    stack.callback(worker.stop)
+                relay.start()
+                stack.push_async_callback(relay.stop)
+                if settings.scheduler_is_embedded:
+                    scheduler = build_scheduler(settings, relay)
+                    scheduler.start()
+                    stack.callback(scheduler.shutdown, wait=False)
+            logger.info("Carepurse ready on %s (broker: %s)", settings.base_domain,
+                        "embedded" if settings.broker_is_embedded else "external")
+            yield
+
+    site = SiteDispatcher(
+        platform_app=Router(routes=platform.routes),
+        tenant_app=Router(routes=[*tenant_routes.routes, Mount("/api/v1", routes=api_v1_routes)]),
+    )
+    app = Starlette(
+        routes=[
+            *health.routes,
+            Mount("/static", app=StaticFiles(directory=BUILD_DIR), name="static"),
+            Mount("", app=site),
+        ],
+        middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
+        exception_handlers=exception_handlers,
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.templates = build_templates(assets)
+    return app
+
+
+def create_app_from_environment() -> Starlette:
+    """Factory for ``uvicorn --factory``: settings from ``CAREPURSE_*`` variables."""
+    settings = load_settings()
+    configure_logging(settings)
+    return create_app(settings)

@@ -1,0 +1,19 @@
+"""The ``carepurse`` command: operate the platform from a terminal."""
+
+from __future__ import annotations
+
+import click
+
+from core.cli import demo, jobs, plugins, servers, tenants
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Carepurse: personal budgets marketplace for councils.
+
+    Settings come from CAREPURSE_* environment variables (see README.md).
+    """
+
+
+for module in (servers, tenants, plugins, jobs, demo):
+    module.register(main)

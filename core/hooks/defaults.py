@@ -1,0 +1,17 @@
+"""Core behaviour shipped as a plugin that answers last, so any plugin can override it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from core.hooks.markers import hookimpl
+from core.hooks.tenant_info import TenantInfo
+
+
+class CoreDefaults:
+    """Registered in every tenant's manager before its own plugins."""
+
+    @hookimpl(trylast=True)
+    def carepurse_theme_branding(self, tenant: TenantInfo) -> Mapping[str, Any]:
+        return {"council_name": tenant.name}

@@ -1,0 +1,74 @@
+"""Every hook a Carepurse plugin can implement.
+
+Rules a plugin author can rely on:
+
+* every hook is named ``carepurse_<area>_<verb>``; the host refuses others;
+* hooks receive plain data (a :class:`~core.hooks.tenant_info.TenantInfo` and
+  standard types) and return plain data (dicts and lists), which the host
+  validates, so plugins never need to import Carepurse;
+* a plugin instance only ever serves the one tenant that enabled it;
+* an exception in a plugin is logged and that plugin's answer is skipped.
+
+``docs/plugin-guide.md`` documents each hook; a test fails if one is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Mapping
+from datetime import date
+from typing import Any
+
+from core.hooks.markers import hookspec
+from core.hooks.tenant_info import TenantInfo
+
+
+@hookspec(firstresult=True)
+def carepurse_theme_branding(tenant: TenantInfo) -> Mapping[str, Any] | None:
+    """Return the council's branding, shown on every page of its site.
+
+    Called when a page or the tenant stylesheet is rendered. The first plugin to
+    return a mapping wins; the core default (the council's name on a neutral
+    theme) answers last.
+
+    :param tenant: the council whose page is being drawn.
+    :return: a mapping with ``council_name``, optional ``service_name``,
+        ``logo_url`` (shown beside the council's name, so it needs no alt text),
+        ``brand_colour``, ``brand_text_colour``,
+        ``link_colour`` (CSS colours; each text/background pair must reach
+        WCAG AA 4.5:1), ``footer_links`` (list of ``{text, href}``) and
+        ``contact`` (``{phone, email, address, opening_hours}``); or ``None``
+        to let another plugin answer.
+    """
+
+
+@hookspec
+def carepurse_page_notices(tenant: TenantInfo, path: str) -> list[Mapping[str, Any]] | None:
+    """Return notices to show at the top of a page (closures, news, outages).
+
+    Called for every HTML page of the council's site. Every plugin's notices
+    are shown, in plugin order.
+
+    :param tenant: the council whose page is being drawn.
+    :param path: the URL path of the page, so a notice can target some pages.
+    :return: a list of ``{title, text, link_text?, link_href?, important?}``
+        mappings (``important`` draws the notice in the urgent style), an
+        empty list, or ``None``.
+    """
+
+
+@hookspec
+def carepurse_tenant_housekeeping(
+    tenant: TenantInfo, run_date: date
+) -> Mapping[str, Any] | Awaitable[Mapping[str, Any] | None] | None:
+    """Do a council's daily maintenance (clear caches, expire drafts, tidy files).
+
+    Called once a day per active council by the housekeeping job, after the core
+    work. May be ``async``. The job records each plugin's answer in its run
+    summary; a run is never repeated for the same council and day, but an
+    implementation must still be safe to repeat (a crash may retry it).
+
+    :param tenant: the council being tidied.
+    :param run_date: the day (Europe/London) the run is for.
+    :return: a small JSON-serialisable summary such as ``{"expired_drafts": 3}``,
+        or ``None``.
+    """

@@ -1,0 +1,1 @@
+"""The daily per-council housekeeping job."""

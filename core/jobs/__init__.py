@@ -1,0 +1,1 @@
+"""Job runs: one row per (tenant, job, period) so repeated deliveries do nothing."""

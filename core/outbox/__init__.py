@@ -1,0 +1,1 @@
+"""Transactional outbox: jobs recorded with the change that causes them."""

@@ -1,0 +1,1 @@
+"""Council branding: validated colours, stylesheet variables and templates."""

@@ -1,0 +1,1 @@
+"""Council onboarding: the Tenant model, host-name resolution and plugin choice."""

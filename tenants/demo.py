@@ -1,0 +1,103 @@
+"""The two demo councils `make run` shows: different names, logos, colours and plugins."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.runtime import Runtime
+from tenants import services
+from tenants.logo import upload_logo
+from tenants.models import Tenant
+
+logger = logging.getLogger(__name__)
+ASSETS = Path(__file__).parent / "demo_assets"
+
+
+@dataclass(frozen=True)
+class DemoCouncil:
+    slug: str
+    name: str
+    logo: str
+    plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+DEMO_COUNCILS = (
+    DemoCouncil(
+        slug="riverbend",
+        name="Riverbend Borough Council",
+        logo="riverbend-logo.svg",
+        plugins={
+            "council-branding": {
+                "service_name": "Care and support marketplace",
+                "brand_colour": "#00594f",
+                "link_colour": "#00594f",
+                "footer_links": [
+                    {"text": "Riverbend Council website", "href": "https://www.riverbend.example/"},
+                    {"text": "Privacy notice", "href": "https://www.riverbend.example/privacy"},
+                ],
+                "contact": {
+                    "phone": "01632 960 111",
+                    "email": "adultcare@riverbend.example",
+                    "address": "Civic Centre, Station Road, Riverbend RB1 1AA",
+                    "opening_hours": "Monday to Friday, 9am to 5pm",
+                },
+            }
+        },
+    ),
+    DemoCouncil(
+        slug="moorfield",
+        name="Moorfield District Council",
+        logo="moorfield-logo.svg",
+        plugins={
+            "council-branding": {
+                "service_name": "My Care Purse",
+                "brand_colour": "#4a2d7f",
+                "link_colour": "#5a2f9e",
+                "footer_links": [
+                    {"text": "Moorfield District Council", "href": "https://www.moorfield.example/"},
+                    {"text": "Cookies", "href": "https://www.moorfield.example/cookies"},
+                ],
+                "contact": {
+                    "phone": "01632 960 222",
+                    "email": "carepurse@moorfield.example",
+                    "address": "Moorfield House, High Street, Moorfield MF2 3BB",
+                    "opening_hours": "Monday to Thursday 8.30am to 5pm, Friday 8.30am to 4.30pm",
+                },
+            },
+            "service-notice": {
+                "title": "New website",
+                "text": "Moorfield's care purse has moved to this new website. Your budget and "
+                "bookings have moved with it.",
+                "link_text": "Tell us what you think",
+                "link_href": "/contact",
+            },
+        },
+    ),
+)
+
+
+async def seed_demo(runtime: Runtime) -> list[Tenant]:
+    """Create the demo councils if they are missing; never overwrites an operator's changes."""
+    created = []
+    for council in DEMO_COUNCILS:
+        if await Tenant.exists(slug=council.slug):
+            continue
+        tenant = await services.create_tenant(
+            council.slug, council.name, base_domain=runtime.settings.base_domain
+        )
+        tenant = await services.configure_plugins(
+            tenant,
+            runtime.registry,
+            enable=list(council.plugins),
+            settings={
+                name: {key: value for key, value in config.items()}
+                for name, config in council.plugins.items()
+            },
+        )
+        await upload_logo(runtime, tenant, council.logo, (ASSETS / council.logo).read_bytes())
+        logger.info("demo council %s created", council.slug)
+        created.append(tenant)
+    return created

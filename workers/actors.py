@@ -1,0 +1,15 @@
+"""Dramatiq actors. Each is thin: it turns message fields back into values and calls a service."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.housekeeping.services import ACTOR_NAME, run_daily_housekeeping
+from workers import runtime
+from workers.registry import job
+
+
+@job(actor_name=ACTOR_NAME, queue_name="housekeeping", max_retries=5, min_backoff=10_000)
+async def daily_housekeeping(tenant_id: int, run_date: str) -> None:
+    await run_daily_housekeeping(runtime.current().core, tenant_id, date.fromisoformat(run_date))
+

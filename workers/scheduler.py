@@ -1,0 +1,47 @@
+"""Periodic work, scheduled with APScheduler on the UK calendar.
+
+Exactly one scheduler runs per deployment (``carepurse scheduler``, or inside
+the web process in development). Each scheduled function only *queues* work
+through the outbox with an idempotency key, so a run repeated after a restart
+or a misfire queues nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from core.clock import uk_today
+from core.housekeeping.services import schedule_daily_housekeeping
+from core.settings import UK_TIMEZONE, Settings
+from workers.relay import OutboxRelay
+
+logger = logging.getLogger(__name__)
+
+
+async def queue_todays_housekeeping(relay: OutboxRelay | None = None) -> int:
+    queued = await schedule_daily_housekeeping(uk_today())
+    logger.info("queued daily housekeeping for %d council(s)", queued)
+    if relay is not None:
+        relay.wake()
+    return queued
+
+
+def build_scheduler(settings: Settings, relay: OutboxRelay | None) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=UK_TIMEZONE)
+    scheduler.add_job(
+        queue_todays_housekeeping,
+        CronTrigger(hour=settings.housekeeping_hour, minute=30, timezone=UK_TIMEZONE),
+        kwargs={"relay": relay},
+        id="daily-housekeeping",
+        name="Queue each council's daily housekeeping",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3600,
+        # Also run once at start-up: a scheduler that was down at 02:30 catches up.
+        next_run_time=datetime.now(UK_TIMEZONE),
+    )
+    return scheduler
