@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite://var/carepurse.sqlite3"
     broker_url: str = "embedded"
+    broker_namespace: str = "carepurse"
     storage_url: str = "file://var/storage"
     s3_endpoint_url: str | None = None
     s3_region: str = "eu-west-2"

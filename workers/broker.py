@@ -28,7 +28,7 @@ def build_broker(settings: Settings) -> dramatiq.Broker:
         client = redis.Redis.from_url(
             url, socket_connect_timeout=5, socket_timeout=30, health_check_interval=30
         )
-        broker = RedisBroker(client=client, namespace="carepurse")
+        broker = RedisBroker(client=client, namespace=settings.broker_namespace)
     elif url.startswith(("amqp://", "amqps://")):
         broker = RabbitmqBroker(url=url)
     else:

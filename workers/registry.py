@@ -57,7 +57,6 @@ def bind_actors(broker: dramatiq.Broker) -> None:
         broker.declare_actor(actor)
 
 
-def actor_names() -> list[str]:
-    import workers.actors  # noqa: F401
-
-    return sorted(_ACTORS)
+def bound_queue_names(broker: dramatiq.Broker) -> list[str]:
+    """The queues the Carepurse actors on ``broker`` consume."""
+    return sorted({actor.queue_name for actor in _ACTORS.values() if actor.broker is broker})

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from typing import TypeVar
 from dataclasses import dataclass, field
 
 # TortoiseContext.__enter__ keeps its reset token on the shared context object,
@@ -13,6 +14,22 @@ from dataclasses import dataclass, field
 from tortoise.context import TortoiseContext, _current_context
 
 from core.runtime import Runtime
+
+
+T = TypeVar("T")
+
+
+async def within(context: TortoiseContext, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` with ``context`` current, even while it is being opened or closed.
+
+    (``TortoiseContext.init`` looks connections up through the *current* context;
+    without this it would touch the web loop's global context from the worker loop.)
+    """
+    token = _current_context.set(context)
+    try:
+        return await work()
+    finally:
+        _current_context.reset(token)
 
 
 @dataclass

@@ -24,12 +24,15 @@ class TortoiseOnWorkerLoop(dramatiq.Middleware):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+    def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        # Before, not after: worker threads start consuming inside Worker.start(),
+        # before the "after boot" signal. AsyncIO (added first) has made the loop.
         loop_thread = get_event_loop_thread()
         if loop_thread is None:
             raise RuntimeError("the AsyncIO middleware must come before TortoiseOnWorkerLoop")
         context = TortoiseContext()
-        loop_thread.run_coroutine(context.init(config=tortoise_config(self.settings)))
+        config = tortoise_config(self.settings)
+        loop_thread.run_coroutine(runtime.within(context, lambda: context.init(config=config)))
         runtime.current().database = context
         logger.info("worker database context ready")
 
@@ -37,5 +40,6 @@ class TortoiseOnWorkerLoop(dramatiq.Middleware):
         loop_thread = get_event_loop_thread()
         state = runtime.current()
         if loop_thread is not None and state.database is not None:
-            loop_thread.run_coroutine(state.database.close_connections())
+            database = state.database
+            loop_thread.run_coroutine(runtime.within(database, database.close_connections))
             state.database = None

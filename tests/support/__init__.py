@@ -1,0 +1,1 @@
+"""Test support: settings for the test run, database lifecycle, app and servers."""
