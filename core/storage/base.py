@@ -31,7 +31,8 @@ class StoredFile:
 
 def tenant_key(tenant_id: int | None, key: str) -> str:
     """Every file lives under its tenant's prefix, so one council never reads another's."""
-    if not SAFE_KEY.match(key) or ".." in key.split("/"):
+    # fullmatch, not match: ``$`` alone would also accept a trailing newline ("logo.svg\n").
+    if not SAFE_KEY.fullmatch(key) or ".." in key.split("/"):
         raise UnsafeKey(f"{key!r} is not a safe file name")
     owner = f"tenants/{tenant_id}" if tenant_id is not None else "platform"
     return f"{owner}/{key}"

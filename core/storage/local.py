@@ -21,7 +21,10 @@ class LocalFileStorage:
         self, tenant_id: int | None, key: str, data: bytes, content_type: str | None = None
     ) -> str:
         path = self._path(tenant_id, key)
-        await asyncio.to_thread(self._write_atomically, path, data)
+        try:
+            await asyncio.to_thread(self._write_atomically, path, data)
+        except OSError as error:
+            raise StorageError(f"cannot store {key!r}: {error.strerror or error}") from error
         return key
 
     @staticmethod
@@ -40,14 +43,21 @@ class LocalFileStorage:
         path = self._path(tenant_id, key)
         try:
             data = await asyncio.to_thread(path.read_bytes)
-        except FileNotFoundError:
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            # A folder, or a path through a file, is no file: as with a missing S3 key.
             raise FileMissing(f"no file {key!r}") from None
         except OSError as error:
             raise StorageError(f"cannot read {key!r}: {error.strerror}") from error
         return StoredFile(key, data, guess_content_type(key))
 
     async def delete(self, tenant_id: int | None, key: str) -> None:
-        self._path(tenant_id, key).unlink(missing_ok=True)
+        path = self._path(tenant_id, key)
+        try:
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+        except (IsADirectoryError, NotADirectoryError):
+            return  # no file there (a folder of other files is left alone, as on S3)
+        except OSError as error:
+            raise StorageError(f"cannot delete {key!r}: {error.strerror or error}") from error
 
     async def list(self, tenant_id: int | None, prefix: str = "") -> list[str]:
         base = self.root / tenant_key(tenant_id, "x")[:-1]
