@@ -169,6 +169,7 @@ async def generate_load(
     warmup: float,
     seconds: float,
     server_pid: int | None = None,
+    raw: bool = False,
 ) -> dict[str, Any]:
     loop = asyncio.get_running_loop()
     recorder = Recorder()
@@ -207,7 +208,7 @@ async def generate_load(
         if server_cpu_start is not None and server_cpu_end is not None
         else None
     )
-    return {
+    figures = {
         "requests": count,
         "seconds": elapsed,
         "rps": count / elapsed,
@@ -222,6 +223,9 @@ async def generate_load(
         "loadgen_cpu": own_cpu / elapsed,
         "server_cpu": server_cpu,
     }
+    if raw:  # for merging several runs' percentiles exactly
+        figures["latencies_us"] = [round(latency * 1e6) for latency in ordered]
+    return figures
 
 
 def _program() -> int:
@@ -234,6 +238,7 @@ def _program() -> int:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--server-pid", type=int, help="report this process's CPU use")
+    parser.add_argument("--raw", action="store_true", help="include every latency (us)")
     args = parser.parse_args()
     try:
         import uvloop
@@ -252,6 +257,7 @@ def _program() -> int:
             warmup=args.warmup,
             seconds=args.seconds,
             server_pid=args.server_pid,
+            raw=args.raw,
         )
     )
     result["loadgen"] = f"python ({event_loop})"
@@ -291,7 +297,9 @@ def measure(
     seconds: float,
     server_pid: int | None,
     preexec: Callable[[], None] | None,
+    raw: bool = False,
 ) -> dict[str, Any]:
+    """One warm-up then one measurement of one endpoint, by a load generator in a subprocess."""
     if loadgen == "wrk":
         return _measure_wrk(port, path, host, concurrency, warmup, seconds, preexec)
     command = [
@@ -303,13 +311,15 @@ def measure(
         command += ["--host", host]
     if server_pid:
         command += ["--server-pid", str(server_pid)]
+    if raw:
+        command.append("--raw")
     done = subprocess.run(
         command,
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=warmup + seconds + 60,
-        preexec_fn=preexec,  # noqa: PLW1509 - no threads are running in this process
+        preexec_fn=preexec,  # safe: this process runs no threads
         check=False,
     )
     if done.returncode != 0:
@@ -374,7 +384,7 @@ def _measure_wrk(
             capture_output=True,
             text=True,
             timeout=duration + 60,
-            preexec_fn=preexec,  # noqa: PLW1509 - no threads are running in this process
+            preexec_fn=preexec,  # safe: this process runs no threads
             check=False,
         )
         if done.returncode != 0:

@@ -37,6 +37,7 @@ def run_micro() -> dict[str, Any]:
     from core.hooks.tenant_managers import TenantPluginCache, build_tenant_plugins
     from core.theming.branding import Branding
     from core.theming.page import tenant_branding
+    from core.theming.stylesheet import stylesheet_for
     from plugins.council_branding import CouncilBrandingConfig
     from tenants.demo import DEMO_COUNCILS
     from tenants.logo import BRANDING_PLUGIN
@@ -62,7 +63,7 @@ def run_micro() -> dict[str, Any]:
         "council_name": council.name,
         **CouncilBrandingConfig.model_validate(branding_config).model_dump(),
     }
-    Branding.model_validate(answer)  # it must be valid, or we would time the error path
+    branding = Branding.model_validate(answer)  # valid, or we would time the error path
 
     cases: list[tuple[str, str, Callable[[], object]]] = [
         (
@@ -85,6 +86,11 @@ def run_micro() -> dict[str, Any]:
             "tenant_branding on a fresh manager (hook + validate)",
             lambda: tenant_branding(TenantPlugins(tenant, built.manager)),
         ),
+        (
+            "stylesheet",
+            "stylesheet_for (on every /theme.css request)",
+            lambda: stylesheet_for(branding),
+        ),
     ]
     results: dict[str, Any] = {}
     for key, label, function in cases:
@@ -92,4 +98,5 @@ def run_micro() -> dict[str, Any]:
     build, hit = results["plugins_build"]["best_us"], results["plugins_cache_hit"]["best_us"]
     results["cache_speedup"] = build / hit
     results["council"] = council.slug
+    results["cases"] = [key for key, _, _ in cases]
     return results

@@ -2,15 +2,22 @@
 
 Settings (command-line options win over the environment):
 
-    BENCH_SECONDS=3       measured seconds per endpoint (after BENCH_WARMUP=1 s of warm-up)
+    BENCH_SECONDS=3       measured seconds per endpoint, split over the rounds
+    BENCH_WARMUP=1        warm-up seconds per endpoint before its first round
+    BENCH_ROUNDS=3        interleaved rounds (every endpoint once per round)
     BENCH_CONCURRENCY=32  keep-alive connections, one request in flight on each
     BENCH_LOADGEN=auto    auto (wrk when on PATH, else Python), python or wrk
-    BENCH_PIN=1           pin the server and the load generator to a core each (Linux)
+    BENCH_PIN=1           pin the servers and the load generator to a core each (Linux)
+
+Both servers run side by side (an idle one costs nothing) and the endpoints are measured
+in turn, round after round, so anything else slowing the machine down for a while is
+shared by the baseline and Carepurse instead of landing on one of them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import logging
@@ -18,6 +25,7 @@ import math
 import os
 import platform
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,6 +47,7 @@ from benchmarks.servers import (
 )
 
 RESULTS_FILE = ROOT / "benchmarks" / "results" / "latest.json"
+LATER_ROUND_WARMUP = 0.25  # new connections to a server that is already warm
 
 
 class BenchError(RuntimeError):
@@ -47,28 +56,26 @@ class BenchError(RuntimeError):
 
 @dataclass(frozen=True)
 class Endpoint:
+    side: str  # "baseline" or "carepurse"
     key: str
     label: str
     path: str
     host: str | None
     expect: bytes  # the body must contain this, or we would be timing an error page
-    pair: str | None = None  # the baseline endpoint it is compared with
+    pair: str | None = None  # the baseline endpoint a Carepurse one is compared with
 
 
-BASELINE = [
-    Endpoint("json", "GET /healthz  tiny JSON", "/healthz", None, b'"status":"ok"'),
-    Endpoint("page", "GET /page  Jinja2 ~5 KB", "/page", None, b"Riverbend Borough Council"),
+# In the order they are measured in each round: each Carepurse endpoint after its pair.
+ENDPOINTS = [
+    Endpoint("baseline", "json", "GET /healthz  tiny JSON", "/healthz", None, b'"status":"ok"'),
     Endpoint(
-        "query",
-        "GET /council  1 aiosqlite query",
-        "/council?slug=moorfield",
-        None,
-        b'"slug":"moorfield"',
+        "carepurse", "healthz", "GET /healthz", "/healthz", None, b'"status":"ok"', pair="json"
     ),
-]
-CAREPURSE = [
-    Endpoint("healthz", "GET /healthz", "/healthz", None, b'"status":"ok"', pair="json"),
     Endpoint(
+        "baseline", "page", "GET /page  Jinja2 ~5 KB", "/page", None, b"Riverbend Borough Council"
+    ),
+    Endpoint(
+        "carepurse",
         "home",
         "GET /  riverbend",
         "/",
@@ -77,6 +84,15 @@ CAREPURSE = [
         pair="page",
     ),
     Endpoint(
+        "baseline",
+        "query",
+        "GET /council  1 aiosqlite query",
+        "/council?slug=moorfield",
+        None,
+        b'"slug":"moorfield"',
+    ),
+    Endpoint(
+        "carepurse",
         "council",
         "GET /api/v1/council  moorfield",
         "/api/v1/council",
@@ -85,6 +101,7 @@ CAREPURSE = [
         pair="query",
     ),
     Endpoint(
+        "carepurse",
         "theme",
         "GET /theme.css  riverbend",
         "/theme.css",
@@ -93,6 +110,7 @@ CAREPURSE = [
         pair="query",
     ),
 ]
+SIDES = ("baseline", "carepurse")
 
 
 def _env_number(name: str, default: float) -> float:
@@ -106,26 +124,27 @@ def _env_number(name: str, default: float) -> float:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description=__doc__.splitlines()[0],
-        epilog="Results: benchmarks/results/latest.json",
+        description=__doc__.split("\n\n")[0],
+        epilog="Results are saved to benchmarks/results/latest.json.",
     )
-    parser.add_argument("--seconds", type=float, default=_env_number("BENCH_SECONDS", 3.0))
-    parser.add_argument("--warmup", type=float, default=_env_number("BENCH_WARMUP", 1.0))
-    parser.add_argument(
-        "--concurrency", type=int, default=int(_env_number("BENCH_CONCURRENCY", 32))
-    )
+    number = _env_number
+    parser.add_argument("--seconds", type=float, default=number("BENCH_SECONDS", 3.0))
+    parser.add_argument("--warmup", type=float, default=number("BENCH_WARMUP", 1.0))
+    parser.add_argument("--rounds", type=int, default=int(number("BENCH_ROUNDS", 3)))
+    parser.add_argument("--concurrency", type=int, default=int(number("BENCH_CONCURRENCY", 32)))
     parser.add_argument("--loadgen", default=os.environ.get("BENCH_LOADGEN", "auto"))
     parser.add_argument(
         "--no-pin",
         dest="pin",
         action="store_false",
-        default=os.environ.get("BENCH_PIN", "1").strip() not in ("0", "false", "no"),
+        default=os.environ.get("BENCH_PIN", "1").strip().lower() not in ("0", "false", "no"),
+        help="do not pin the processes to cores",
     )
     parser.add_argument("--skip-micro", action="store_true", help="HTTP benchmarks only")
     parser.add_argument("--output", type=Path, default=RESULTS_FILE)
     args = parser.parse_args(argv)
-    if args.seconds <= 0 or args.warmup < 0 or args.concurrency < 1:
-        parser.error("--seconds must be > 0, --warmup >= 0 and --concurrency >= 1")
+    if args.seconds <= 0 or args.warmup < 0 or args.concurrency < 1 or args.rounds < 1:
+        parser.error("seconds must be > 0, warmup >= 0, concurrency and rounds >= 1")
     return args
 
 
@@ -148,57 +167,56 @@ def _check(server: Server, endpoint: Endpoint) -> int:
     return len(body)
 
 
-def _measure_all(
-    server: Server, endpoints: list[Endpoint], args: argparse.Namespace, load_cpu: int | None
-) -> dict[str, Any]:
-    results: dict[str, Any] = {}
-    for endpoint in endpoints:
-        size = _check(server, endpoint)
-        print(f"  {server.name:<9} {endpoint.label:<34}", end="", flush=True)
-        figures = measure(
-            args.loadgen,
-            port=server.port,
-            path=endpoint.path,
-            host=endpoint.host,
-            concurrency=args.concurrency,
-            warmup=args.warmup,
-            seconds=args.seconds,
-            server_pid=server.pid,
-            preexec=child_setup(load_cpu),
-        )
-        if figures["requests"] == 0:
-            raise BenchError(
-                f"{server.name} {endpoint.label}: no response completed while measuring\n"
-                f"server log ends:\n{server.log_tail()}"
-            )
-        figures |= {
-            "label": endpoint.label,
-            "path": endpoint.path,
-            "host": endpoint.host,
-            "bytes": size,
-            "pair": endpoint.pair,
+def _merge(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """One endpoint's rounds as one measurement (exact percentiles when we have every latency)."""
+    seconds = sum(r["seconds"] for r in rounds)
+    requests = sum(r["requests"] for r in rounds)
+    merged: dict[str, Any] = {"requests": requests, "seconds": seconds, "rps": requests / seconds}
+    if all("latencies_us" in r for r in rounds):
+        latencies = sorted(us for r in rounds for us in r["latencies_us"])
+
+        def percentile(fraction: float) -> float:
+            rank = max(1, math.ceil(fraction * len(latencies)))
+            return latencies[min(rank, len(latencies)) - 1] / 1000
+
+        merged |= {
+            "p50_ms": percentile(0.50),
+            "p90_ms": percentile(0.90),
+            "p99_ms": percentile(0.99),
+            "max_ms": latencies[-1] / 1000,
+            "mean_ms": sum(latencies) / len(latencies) / 1000,
         }
-        print(f"{figures['rps']:>9,.0f} req/s  p50 {figures['p50_ms']:.2f} ms  "
-              f"p99 {figures['p99_ms']:.2f} ms")  # fmt: skip
-        results[endpoint.key] = figures
-    return results
+    else:  # wrk gives percentiles only: take the middle round's
+        for name in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms"):
+            merged[name] = statistics.median(r[name] for r in rounds)
+    for name in ("server_cpu", "loadgen_cpu"):
+        values = [r[name] for r in rounds]
+        merged[name] = (
+            None
+            if None in values
+            else sum(v * r["seconds"] for v, r in zip(values, rounds, strict=True)) / seconds
+        )
+    merged["non_2xx"] = sum(r["non_2xx"] for r in rounds)
+    merged["socket_errors"] = sum(r["socket_errors"] for r in rounds)
+    merged["rounds_rps"] = [r["rps"] for r in rounds]
+    mean_rps = statistics.fmean(merged["rounds_rps"])
+    merged["rounds_spread"] = (
+        (max(merged["rounds_rps"]) - min(merged["rounds_rps"])) / 2 / mean_rps if mean_rps else 0
+    )
+    merged["loadgen"] = rounds[0]["loadgen"]
+    return merged
 
 
 def _clean_environment() -> dict[str, str]:
-    """Our environment without CAREPURSE_* (a developer's Redis or Postgres would make runs
-    incomparable) and without PYTHONPATH surprises."""
+    """Our environment without CAREPURSE_* and BENCH_*: a developer's Redis or Postgres
+    settings would make runs incomparable."""
     return {k: v for k, v in os.environ.items() if not k.startswith(("CAREPURSE_", "BENCH_"))}
 
 
-def _carepurse_command() -> Path:
-    candidate = Path(sys.executable).parent / "carepurse"
-    if not candidate.exists():
-        raise BenchError(f"{candidate} is missing: run `make install` first")
-    return candidate
-
-
-def _prepare_carepurse(env: dict[str, str], tmp: Path) -> None:
-    command = _carepurse_command()
+def _prepare_carepurse(env: dict[str, str]) -> None:
+    command = Path(sys.executable).parent / "carepurse"
+    if not command.exists():
+        raise BenchError(f"{command} is missing: run `make install` first")
     for step in (["migrate"], ["demo", "seed"]):
         done = subprocess.run(
             [str(command), *step],
@@ -219,38 +237,79 @@ def _prepare_carepurse(env: dict[str, str], tmp: Path) -> None:
 def run_http(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     server_cpu, load_cpu = cpu_plan(args.pin)
     env = _clean_environment()
-
-    baseline_env = env | {"BENCH_BASELINE_DB": str(tmp / "baseline.sqlite3")}
-    with serve(
-        "baseline",
-        ["benchmarks.baseline_app:app"],
-        env=baseline_env,
-        log_dir=tmp,
-        cpu=server_cpu,
-    ) as server:
-        baseline = _measure_all(server, BASELINE, args, load_cpu)
-
     carepurse_env = env | {
         "CAREPURSE_DATABASE_URL": f"sqlite://{tmp}/bench.sqlite3",
         "CAREPURSE_STORAGE_URL": f"file://{tmp}/storage",
         "CAREPURSE_RUN_EMBEDDED_SCHEDULER": "false",
         "CAREPURSE_LOG_LEVEL": "WARNING",
     }
-    _prepare_carepurse(carepurse_env, tmp)
-    with serve(
-        "carepurse",
-        ["core.app:create_app_from_environment", "--factory"],
-        env=carepurse_env,
-        log_dir=tmp,
-        cpu=server_cpu,
-    ) as server:
-        carepurse = _measure_all(server, CAREPURSE, args, load_cpu)
+    print("  carepurse migrate + demo seed", flush=True)
+    _prepare_carepurse(carepurse_env)
 
+    with contextlib.ExitStack() as stack:
+        servers = {
+            "baseline": stack.enter_context(
+                serve(
+                    "baseline",
+                    ["benchmarks.baseline_app:app"],
+                    env=env | {"BENCH_BASELINE_DB": str(tmp / "baseline.sqlite3")},
+                    log_dir=tmp,
+                    cpu=server_cpu,
+                )
+            ),
+            "carepurse": stack.enter_context(
+                serve(
+                    "carepurse",
+                    ["core.app:create_app_from_environment", "--factory"],
+                    env=carepurse_env,
+                    log_dir=tmp,
+                    cpu=server_cpu,
+                )
+            ),
+        }
+        sizes = {(e.side, e.key): _check(servers[e.side], e) for e in ENDPOINTS}
+        rounds: dict[tuple[str, str], list[dict[str, Any]]] = {
+            (e.side, e.key): [] for e in ENDPOINTS
+        }
+        for number in range(args.rounds):
+            print(f"  round {number + 1}/{args.rounds} ", end="", flush=True)
+            for endpoint in ENDPOINTS:
+                server = servers[endpoint.side]
+                figures = measure(
+                    args.loadgen,
+                    port=server.port,
+                    path=endpoint.path,
+                    host=endpoint.host,
+                    concurrency=args.concurrency,
+                    warmup=args.warmup if number == 0 else min(args.warmup, LATER_ROUND_WARMUP),
+                    seconds=args.seconds / args.rounds,
+                    server_pid=server.pid,
+                    preexec=child_setup(load_cpu),
+                    raw=True,
+                )
+                if figures["requests"] == 0:
+                    raise BenchError(
+                        f"{server.name} {endpoint.label}: no response completed while "
+                        f"measuring\nserver log ends:\n{server.log_tail()}"
+                    )
+                rounds[(endpoint.side, endpoint.key)].append(figures)
+                print(".", end="", flush=True)
+            print(flush=True)
+
+    results: dict[str, dict[str, Any]] = {side: {} for side in SIDES}
+    for endpoint in ENDPOINTS:
+        results[endpoint.side][endpoint.key] = _merge(rounds[(endpoint.side, endpoint.key)]) | {
+            "label": endpoint.label,
+            "path": endpoint.path,
+            "host": endpoint.host,
+            "bytes": sizes[(endpoint.side, endpoint.key)],
+            "pair": endpoint.pair,
+        }
     ratios = []
-    for endpoint in CAREPURSE:
+    for endpoint in ENDPOINTS:
         if endpoint.pair is None:
             continue
-        ours, base = carepurse[endpoint.key], baseline[endpoint.pair]
+        ours, base = results["carepurse"][endpoint.key], results["baseline"][endpoint.pair]
         ratios.append(
             {
                 "carepurse": endpoint.key,
@@ -261,8 +320,7 @@ def run_http(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             }
         )
     return {
-        "baseline": baseline,
-        "carepurse": carepurse,
+        **results,
         "ratios": ratios,
         "pinning": {"server_cpu": server_cpu, "loadgen_cpu": load_cpu},
     }
@@ -286,63 +344,63 @@ def print_report(report: dict[str, Any]) -> None:
     http = report.get("http")
     print()
     if http:
-        print(
-            f"HTTP: uvicorn {settings['uvicorn']}, 1 worker, no access log; load: "
-            f"{settings['loadgen']}, {settings['concurrency']} connections, "
-            f"{settings['warmup']:g} s warm-up + {settings['seconds']:g} s each"
+        pinning = http["pinning"]
+        pinned = (
+            f"servers on CPU {pinning['server_cpu']}, load on CPU {pinning['loadgen_cpu']}"
+            if pinning["server_cpu"] is not None
+            else "not pinned"
         )
         print(
-            f"{'server':<10}{'endpoint':<34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-            f"{'bytes':>7}{'errors':>8}{'srv cpu':>9}{'load cpu':>9}"
+            f"HTTP: uvicorn {settings['uvicorn']}, 1 worker, no access log; {pinned}\n"
+            f"load: {settings['loadgen']}, {settings['concurrency']} keep-alive connections, "
+            f"{settings['seconds']:g} s per endpoint in {settings['rounds']} interleaved rounds"
         )
-        for side in ("baseline", "carepurse"):
+        print(
+            f"{'':<10}{'endpoint':<33}{'req/s':>8}{'±':>5}{'p50 ms':>8}{'p99 ms':>8}"
+            f"{'bytes':>7}{'errors':>7}{'srv cpu':>8}{'load cpu':>9}"
+        )
+        for side in SIDES:
             for row in http[side].values():
                 errors = row["non_2xx"] + row["socket_errors"]
                 print(
-                    f"{side:<10}{row['label']:<34}{row['rps']:>9,.0f}{_fmt(row['p50_ms'], '.2f'):>9}"
-                    f"{_fmt(row['p99_ms'], '.2f'):>9}{row['bytes']:>7}{errors:>8}"
-                    f"{_percent(row['server_cpu']):>9}{_percent(row['loadgen_cpu']):>9}"
+                    f"{side:<10}{row['label']:<33}{row['rps']:>8,.0f}"
+                    f"{_percent(row['rounds_spread']):>5}"
+                    f"{_fmt(row['p50_ms'], '.2f'):>8}{_fmt(row['p99_ms'], '.2f'):>8}"
+                    f"{row['bytes']:>7}{errors:>7}"
+                    f"{_percent(row['server_cpu']):>8}{_percent(row['loadgen_cpu']):>9}"
                 )
+        print("(± is half the spread of the rounds' req/s: how noisy the machine was)")
         print()
-        print("carepurse / baseline  (req/s below 1 = slower; latency above 1 = slower)")
-        print(f"{'carepurse endpoint':<34}{'baseline endpoint':<34}{'req/s':>7}{'p50':>7}{'p99':>7}")
+        print("carepurse / baseline   (req/s below 1 = slower; latency above 1 = slower)")
+        print(f"{'carepurse':<33}{'baseline':<33}{'req/s':>7}{'p50':>7}{'p99':>7}")
         for ratio in http["ratios"]:
             ours = http["carepurse"][ratio["carepurse"]]["label"]
             base = http["baseline"][ratio["baseline"]]["label"]
             print(
-                f"{ours:<34}{base:<34}{ratio['rps']:>7.2f}{ratio['p50']:>7.2f}{ratio['p99']:>7.2f}"
+                f"{ours:<33}{base:<33}{ratio['rps']:>7.2f}{ratio['p50']:>7.2f}{ratio['p99']:>7.2f}"
             )
-        busy = [
-            row["label"]
-            for side in ("baseline", "carepurse")
-            for row in http[side].values()
-            if (row["loadgen_cpu"] or 0) > 0.9
-        ]
+        rows = [row for side in SIDES for row in http[side].values()]
+        busy = [row["label"] for row in rows if (row["loadgen_cpu"] or 0) > 0.9]
         if busy:
             print(
-                "note: the load generator used >90% of its core for: "
-                + ", ".join(busy)
+                "note: the load generator used >90% of its core for: " + ", ".join(busy)
                 + "; those figures may understate the server (try wrk)."
-            )
-        failing = [
-            row["label"]
-            for side in ("baseline", "carepurse")
-            for row in http[side].values()
-            if row["non_2xx"] or row["socket_errors"]
-        ]
+            )  # fmt: skip
+        failing = [row["label"] for row in rows if row["non_2xx"] or row["socket_errors"]]
         if failing:
             print("WARNING: errors while measuring: " + ", ".join(failing))
     micro = report.get("micro")
     if micro:
         print()
-        print(f"In process (timeit, best of {micro['plugins_build']['repeat']}; "
-              f"council: {micro['council']})")  # fmt: skip
-        print(f"{'':<54}{'per call':>12}{'calls/s':>12}")
-        for key in ("plugins_build", "plugins_cache_hit", "branding_validate",
-                    "branding_first_use"):  # fmt: skip
+        print(
+            f"In process (timeit, best of {micro['plugins_build']['repeat']} rounds; "
+            f"demo council {micro['council']})"
+        )
+        print(f"{'':<56}{'per call':>12}{'calls/s':>12}")
+        for key in micro["cases"]:
             row = micro[key]
-            print(f"{row['label']:<54}{row['best_us']:>9,.2f} us{row['calls_per_s']:>12,.0f}")
-        print(f"cache hit is {micro['cache_speedup']:,.0f}x faster than building the plugins")
+            print(f"{row['label']:<56}{row['best_us']:>9,.2f} us{row['calls_per_s']:>12,.0f}")
+        print(f"a cache hit is {micro['cache_speedup']:,.0f}x faster than building the plugins")
     print()
 
 
@@ -389,23 +447,26 @@ def main(argv: list[str] | None = None) -> int:
                 "python": platform.python_version(),
                 "platform": platform.platform(),
                 "cpus": os.cpu_count(),
+                "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
             },
             "settings": {
                 "seconds": args.seconds,
                 "warmup": args.warmup,
+                "rounds": args.rounds,
                 "concurrency": args.concurrency,
                 "loadgen": args.loadgen,
                 "uvicorn": " ".join(uvicorn_speedups()),
             },
         }
         print(
-            f"Benchmarks: {args.seconds:g} s per endpoint, {args.concurrency} connections, "
-            f"load generator: {args.loadgen}"
+            f"Benchmarks: {args.seconds:g} s per endpoint in {args.rounds} rounds, "
+            f"{args.concurrency} connections, load generator: {args.loadgen}",
+            flush=True,
         )
         with tempfile.TemporaryDirectory(prefix="carepurse-bench-") as tmp:
             report["http"] = run_http(args, Path(tmp))
         if not args.skip_micro:
-            print("  in-process micro benchmarks ...", flush=True)
+            print("  in-process micro benchmarks", flush=True)
             report["micro"] = run_micro()
     except KeyboardInterrupt:
         print("\ninterrupted; servers stopped", file=sys.stderr)
@@ -415,6 +476,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print_report(report)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(_json_safe(report), indent=2, allow_nan=False, default=str) + "\n")
-    print(f"saved {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
+    args.output.write_text(json.dumps(_json_safe(report), indent=2, allow_nan=False) + "\n")
+    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
+    print(f"saved {shown}")
     return 0

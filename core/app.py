@@ -76,8 +76,11 @@ def create_app(
                     scheduler = build_scheduler(settings, relay)
                     scheduler.start()
                     stack.callback(scheduler.shutdown, wait=False)
-            logger.info("Carepurse ready on %s (broker: %s)", settings.base_domain,
-                        "embedded" if settings.broker_is_embedded else "external")
+            logger.info(
+                "Carepurse ready on %s (broker: %s)",
+                settings.base_domain,
+                "embedded" if settings.broker_is_embedded else "external",
+            )
             yield
 
     site = SiteDispatcher(

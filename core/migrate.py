@@ -1,4 +1,4 @@
-"""Apply schema migrations (Tortoise ORM's built-in migration engine; see ADR 0002)."""
+"""Apply schema migrations (Tortoise ORM's built-in migration engine; see docs/adr/0001)."""
 
 from __future__ import annotations
 

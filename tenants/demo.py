@@ -57,7 +57,10 @@ DEMO_COUNCILS = (
                 "brand_colour": "#4a2d7f",
                 "link_colour": "#5a2f9e",
                 "footer_links": [
-                    {"text": "Moorfield District Council", "href": "https://www.moorfield.example/"},
+                    {
+                        "text": "Moorfield District Council",
+                        "href": "https://www.moorfield.example/",
+                    },
                     {"text": "Cookies", "href": "https://www.moorfield.example/cookies"},
                 ],
                 "contact": {

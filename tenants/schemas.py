@@ -27,8 +27,9 @@ class CouncilOut(BaseModel):
     branding: BrandingOut
 
     @classmethod
-    def build(cls, *, slug: str, name: str, status: str, branding: Branding,
-              stylesheet_url: str) -> CouncilOut:
+    def build(
+        cls, *, slug: str, name: str, status: str, branding: Branding, stylesheet_url: str
+    ) -> CouncilOut:
         return cls(
             slug=slug,
             name=name,

@@ -144,7 +144,11 @@ def plan_plugin_selection(
         if name not in [entry["name"] for entry in selection]:
             selection.append({"name": name, "config": {}, "secrets": {}})
     by_name = {entry["name"]: entry for entry in selection}
-    for kind, changes in (("settings", settings or {}), ("unset", unset or {}), ("secrets", secrets or {})):
+    for kind, changes in (
+        ("settings", settings or {}),
+        ("unset", unset or {}),
+        ("secrets", secrets or {}),
+    ):
         for name in changes:
             if name not in by_name:
                 raise InvalidInput(
@@ -168,7 +172,9 @@ def plan_plugin_selection(
             check_reference_syntax(definition.name, entry.get("secrets", {}))
             definition.check_secret_names(entry.get("secrets", {}))
         except PluginConfigError as error:
-            problems += [FieldProblem(f"{error.plugin}.{p.field}", p.message) for p in error.problems]
+            problems += [
+                FieldProblem(f"{error.plugin}.{p.field}", p.message) for p in error.problems
+            ]
     if problems:
         detail = "; ".join(f"{p.field}: {p.message}" for p in problems)
         raise InvalidInput(f"the plugin settings were refused: {detail}", problems)

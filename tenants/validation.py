@@ -17,8 +17,13 @@ def check_slug(slug: str) -> str:
     if not SLUG.match(slug) or "--" in slug:
         raise InvalidInput(
             f"{slug!r} cannot be a council's short name",
-            [FieldProblem("slug", "use 1-63 lower-case letters, digits and single hyphens, "
-                                  "starting with a letter")],
+            [
+                FieldProblem(
+                    "slug",
+                    "use 1-63 lower-case letters, digits and single hyphens, "
+                    "starting with a letter",
+                )
+            ],
         )
     if slug in RESERVED_SLUGS:
         raise InvalidInput(
@@ -49,5 +54,7 @@ def check_domain(domain: str) -> str:
 def check_name(name: str) -> str:
     name = " ".join(name.split())
     if not 1 <= len(name) <= 200:
-        raise InvalidInput("a council needs a name", [FieldProblem("name", "give 1-200 characters")])
+        raise InvalidInput(
+            "a council needs a name", [FieldProblem("name", "give 1-200 characters")]
+        )
     return name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -55,17 +55,19 @@ def registry() -> PluginRegistry:
 @pytest_asyncio.fixture
 async def app(db: None, settings: Settings, registry: PluginRegistry) -> AsyncIterator[Starlette]:
     """The real app, its lifespan run; background work is driven by the test itself."""
-    application = create_app(settings, registry=registry, init_database=False,
-                             run_background=False)
+    application = create_app(settings, registry=registry, init_database=False, run_background=False)
     async with application.router.lifespan_context(application):
         yield application
 
 
-def site_client(app: Starlette, host: str) -> httpx.AsyncClient:
-    """A client whose requests carry ``host`` as their Host header."""
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url=f"http://{host}", follow_redirects=False
-    )
+def site_client(app: Starlette, host: str, *, raise_errors: bool = True) -> httpx.AsyncClient:
+    """A client whose requests carry ``host`` as their Host header.
+
+    ``raise_errors=False`` shows what a browser would get from a 500 (Starlette
+    re-raises the exception for the server's log after sending the error page).
+    """
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_errors)
+    return httpx.AsyncClient(transport=transport, base_url=f"http://{host}")
 
 
 @pytest_asyncio.fixture
@@ -75,16 +77,17 @@ async def platform_client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def client_for(app: Starlette) -> Iterator[object]:
+def client_for(app: Starlette) -> object:
     """``client_for(tenant)`` -> a client on that council's host."""
-    clients: list[httpx.AsyncClient] = []
 
     def make(tenant_or_host: object) -> httpx.AsyncClient:
-        host = tenant_or_host if isinstance(tenant_or_host, str) else (
-            f"{tenant_or_host.slug}.localhost"  # type: ignore[attr-defined]
+        host = (
+            tenant_or_host
+            if isinstance(tenant_or_host, str)
+            else (
+                f"{tenant_or_host.slug}.localhost"  # type: ignore[attr-defined]
+            )
         )
-        client = site_client(app, host)
-        clients.append(client)
-        return client
+        return site_client(app, host)
 
-    yield make
+    return make

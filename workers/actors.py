@@ -12,4 +12,3 @@ from workers.registry import job
 @job(actor_name=ACTOR_NAME, queue_name="housekeeping", max_retries=5, min_backoff=10_000)
 async def daily_housekeeping(tenant_id: int, run_date: str) -> None:
     await run_daily_housekeeping(runtime.current().core, tenant_id, date.fromisoformat(run_date))
-

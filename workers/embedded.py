@@ -15,4 +15,3 @@ class EmbeddedWorker:
 
     def stop(self) -> None:
         self.worker.stop(timeout=5_000)
-

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable, Iterator
-from typing import TypeVar
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 # TortoiseContext.__enter__ keeps its reset token on the shared context object,
 # so concurrent actors entering it overwrite each other's token. Setting the
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from tortoise.context import TortoiseContext, _current_context
 
 from core.runtime import Runtime
-
 
 T = TypeVar("T")
 

@@ -50,21 +50,27 @@ def build_document(operations: list[Operation], *, title: str, version: str) -> 
     for op in operations:
         responses: dict[str, Any] = {}
         if op.response_model is not None:
-            schema = op.response_model.model_json_schema(ref_template="#/components/schemas/{model}")
+            schema = op.response_model.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
             schemas.update(schema.pop("$defs", {}))
             schemas[op.response_model.__name__] = schema
             responses["200"] = {
                 "description": "OK",
-                "content": {op.response_media_type: {
-                    "schema": {"$ref": f"#/components/schemas/{op.response_model.__name__}"}}},
+                "content": {
+                    op.response_media_type: {
+                        "schema": {"$ref": f"#/components/schemas/{op.response_model.__name__}"}
+                    }
+                },
             }
         else:
             responses["200"] = {"description": "OK"}
         for status in op.problems:
             responses[str(status)] = {
                 "description": "Problem",
-                "content": {"application/problem+json": {
-                    "schema": {"$ref": "#/components/schemas/Problem"}}},
+                "content": {
+                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                },
             }
         responses.update(op.extra_responses)
         paths.setdefault(op.path, {})[op.method.lower()] = {

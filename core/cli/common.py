@@ -42,9 +42,11 @@ def with_database(fn: Callable[..., Awaitable[T]]) -> Callable[..., T]:
         try:
             return asyncio.run(body())
         except InvalidInput as error:
-            lines = [str(error)] if not error.problems else [
-                "refused:", *(f"  {p.field}: {p.message}" for p in error.problems)
-            ]
+            lines = (
+                [str(error)]
+                if not error.problems
+                else ["refused:", *(f"  {p.field}: {p.message}" for p in error.problems)]
+            )
             raise click.ClickException("\n".join(lines)) from error
         except CarepurseError as error:
             raise click.ClickException(str(error)) from error

@@ -23,8 +23,10 @@ async def seed(settings: Settings) -> None:
     names = ", ".join(t.slug for t in created) or "none (already there)"
     click.echo(f"demo councils created: {names}")
     port = 8000
-    click.echo(f"open http://riverbend.{settings.base_domain}:{port}/ and "
-               f"http://moorfield.{settings.base_domain}:{port}/")
+    click.echo(
+        f"open http://riverbend.{settings.base_domain}:{port}/ and "
+        f"http://moorfield.{settings.base_domain}:{port}/"
+    )
 
 
 def register(group: click.Group) -> None:

@@ -28,13 +28,19 @@ async def jobs_command(settings: Settings, slug: str | None, limit: int) -> None
         click.echo("no job runs yet")
     for run in runs:
         started = run.started_at.astimezone(UK_TIMEZONE).strftime("%Y-%m-%d %H:%M")
-        click.echo(f"{started}  {run.tenant.slug:<16} {run.job_name} {run.period_key} "
-                   f"{run.status.value} (attempts {run.attempts}) {run.summary or run.error or ''}")
+        click.echo(
+            f"{started}  {run.tenant.slug:<16} {run.job_name} {run.period_key} "
+            f"{run.status.value} (attempts {run.attempts}) {run.summary or run.error or ''}"
+        )
 
 
 @click.command("housekeeping")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Day to run for (default: today in Europe/London).")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Day to run for (default: today in Europe/London).",
+)
 @with_database
 async def housekeeping_command(settings: Settings, day: object) -> None:
     """Queue the daily housekeeping now (a day already done is not repeated)."""

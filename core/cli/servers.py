@@ -52,8 +52,16 @@ def worker(processes: int, threads: int) -> None:
             "the embedded broker runs its worker inside `carepurse serve`; "
             "set CAREPURSE_BROKER_URL=redis://... or amqp://... for separate workers"
         )
-    command = [sys.executable, "-m", "dramatiq", "workers.app",
-               "--processes", str(processes), "--threads", str(threads)]
+    command = [
+        sys.executable,
+        "-m",
+        "dramatiq",
+        "workers.app",
+        "--processes",
+        str(processes),
+        "--threads",
+        str(threads),
+    ]
     os.execvp(command[0], command)  # noqa: S606 - replace this process with the worker
 
 

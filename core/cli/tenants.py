@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,10 @@ def _describe(tenant: Tenant, base_domain: str) -> str:
     status = tenant.status.value
     if tenant.suspended_reason:
         status += f" ({tenant.suspended_reason})"
-    return (f"{tenant.slug}: {tenant.name}\n  status: {status}\n  addresses: {', '.join(domains)}"
-            f"\n  plugins: {plugins}\n  config version: {tenant.config_version}")
+    return (
+        f"{tenant.slug}: {tenant.name}\n  status: {status}\n  addresses: {', '.join(domains)}"
+        f"\n  plugins: {plugins}\n  config version: {tenant.config_version}"
+    )
 
 
 @tenant_group.command("create")
@@ -98,12 +101,27 @@ def _split_assignments(
 @click.argument("slug")
 @click.option("--enable", multiple=True, help="Plugin to switch on (see `carepurse plugins`).")
 @click.option("--disable", multiple=True, help="Plugin to switch off.")
-@click.option("--set", "assignments", multiple=True, metavar="[PLUGIN.]KEY=VALUE",
-              help="Set a config value; VALUE is JSON if it parses, else text.")
-@click.option("--unset", "removals", multiple=True, metavar="[PLUGIN.]KEY",
-              help="Remove a config value so the default applies.")
-@click.option("--secret", "secret_refs", multiple=True, metavar="[PLUGIN.]NAME=REF",
-              help="Point a secret at env:VARIABLE or file:/path.")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="[PLUGIN.]KEY=VALUE",
+    help="Set a config value; VALUE is JSON if it parses, else text.",
+)
+@click.option(
+    "--unset",
+    "removals",
+    multiple=True,
+    metavar="[PLUGIN.]KEY",
+    help="Remove a config value so the default applies.",
+)
+@click.option(
+    "--secret",
+    "secret_refs",
+    multiple=True,
+    metavar="[PLUGIN.]NAME=REF",
+    help="Point a secret at env:VARIABLE or file:/path.",
+)
 @with_database
 async def configure(
     settings: Settings,
@@ -145,8 +163,9 @@ async def configure(
 @click.option("--add", "to_add", multiple=True)
 @click.option("--remove", "to_remove", multiple=True)
 @with_database
-async def domain(settings: Settings, slug: str, to_add: tuple[str, ...],
-                 to_remove: tuple[str, ...]) -> None:
+async def domain(
+    settings: Settings, slug: str, to_add: tuple[str, ...], to_remove: tuple[str, ...]
+) -> None:
     """Add or remove a council's own host names."""
     tenant = await services.get_tenant(slug)
     for name in to_remove:
@@ -173,8 +192,9 @@ async def rename(settings: Settings, slug: str, name: str) -> None:
 @with_database
 async def suspend(settings: Settings, slug: str, reason: str) -> None:
     """Close a council's site (residents see the reason); its data is kept."""
-    tenant = await services.set_status(await services.get_tenant(slug), TenantStatus.SUSPENDED,
-                                       reason)
+    tenant = await services.set_status(
+        await services.get_tenant(slug), TenantStatus.SUSPENDED, reason
+    )
     click.echo(f"{tenant.slug} is suspended")
 
 
@@ -195,7 +215,8 @@ async def logo(settings: Settings, slug: str, image: Path) -> None:
     """Upload a council's logo (SVG, PNG, JPEG or WebP, up to 1 MB) and show it in the header."""
     runtime = Runtime.build(settings)
     tenant = await services.get_tenant(slug)
-    url = await upload_logo(runtime, tenant, image.name, image.read_bytes())
+    data = await asyncio.to_thread(image.read_bytes)
+    url = await upload_logo(runtime, tenant, image.name, data)
     click.echo(f"logo saved; shown at {url}")
 
 

@@ -43,8 +43,9 @@ class TenantPlugins:
             raise TypeError(f"{hook_name} takes {sorted(expected)}, got {sorted(kwargs)}")
         # pluggy's own call order: last registered first, tryfirst/trylast respected.
         for impl in reversed(caller.get_hookimpls()):
-            yield impl.plugin_name, lambda impl=impl: impl.function(
-                *(kwargs[name] for name in impl.argnames)
+            yield (
+                impl.plugin_name,
+                lambda impl=impl: impl.function(*(kwargs[name] for name in impl.argnames)),
             )
 
     def _failed(self, plugin: str, hook_name: str, required: str | None) -> None:

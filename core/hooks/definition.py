@@ -70,7 +70,9 @@ class PluginDefinition:
             kind = PluginKind(getattr(plugin_class, "kind", None))
         except ValueError as error:
             kinds = ", ".join(k.value for k in PluginKind)
-            raise PluginDefinitionError(f"plugin {name!r} needs a `kind`, one of: {kinds}") from error
+            raise PluginDefinitionError(
+                f"plugin {name!r} needs a `kind`, one of: {kinds}"
+            ) from error
         config_model = getattr(plugin_class, "config_model", None) or NoConfig
         if not (isinstance(config_model, type) and issubclass(config_model, BaseModel)):
             raise PluginDefinitionError(f"plugin {name!r}: `config_model` must be a pydantic model")
@@ -99,7 +101,9 @@ class PluginDefinition:
     def check_secret_names(self, references: Mapping[str, str]) -> None:
         unknown = sorted(set(references) - set(self.secrets))
         missing = sorted(set(self.secrets) - set(references))
-        problems = [FieldProblem(f"secrets.{n}", "is not a secret this plugin uses") for n in unknown]
+        problems = [
+            FieldProblem(f"secrets.{n}", "is not a secret this plugin uses") for n in unknown
+        ]
         problems += [FieldProblem(f"secrets.{n}", "is required: give a reference") for n in missing]
         if problems:
             raise PluginConfigError(self.name, problems)

@@ -27,7 +27,9 @@ class PluginConfigError(PluginError, InvalidInput):
     def __init__(self, plugin: str, problems: list[FieldProblem]) -> None:
         self.plugin = plugin
         lines = "; ".join(f"{plugin}.{p.field}: {p.message}" for p in problems)
-        InvalidInput.__init__(self, f"invalid configuration for plugin {plugin!r}: {lines}", problems)
+        InvalidInput.__init__(
+            self, f"invalid configuration for plugin {plugin!r}: {lines}", problems
+        )
 
 
 class PluginFailure(PluginError):

@@ -50,8 +50,9 @@ async def run_once(tenant_id: int, job_name: str, period_key: str, work: Work) -
     """Run ``work`` unless this period's run already succeeded or is under way elsewhere."""
     run = await _claim(tenant_id, job_name, period_key)
     if run is None:
-        logger.info("%s for tenant %s, %s: already done or running", job_name, tenant_id,
-                    period_key)
+        logger.info(
+            "%s for tenant %s, %s: already done or running", job_name, tenant_id, period_key
+        )
         return None
     try:
         summary = await work()

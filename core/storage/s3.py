@@ -67,7 +67,10 @@ class S3FileStorage:
         response = await self._call(
             "get_object", key, Bucket=self.bucket, Key=self._key(tenant_id, key)
         )
-        data = await asyncio.to_thread(response["Body"].read)
+        try:
+            data = await asyncio.to_thread(response["Body"].read)
+        except (BotoCoreError, OSError) as error:
+            raise StorageError(f"S3 broke off while sending {key!r}: {error}") from error
         return StoredFile(key, data, response.get("ContentType") or guess_content_type(key))
 
     async def delete(self, tenant_id: int | None, key: str) -> None:
@@ -82,10 +85,14 @@ class S3FileStorage:
             if token:
                 kwargs["ContinuationToken"] = token
             page = await self._call("list_objects_v2", prefix or "/", **kwargs)
-            keys += [item["Key"][len(base):] for item in page.get("Contents", [])]
+            keys += [item["Key"][len(base) :] for item in page.get("Contents", [])]
             if not page.get("IsTruncated"):
                 return sorted(keys)
             token = page["NextContinuationToken"]
 
     async def check(self) -> None:
-        await self._call("head_bucket", self.bucket, Bucket=self.bucket)
+        try:
+            await self._call("head_bucket", self.bucket, Bucket=self.bucket)
+        except FileMissing:
+            # HEAD answers a bare 404; it is the bucket that is missing, not a file.
+            raise StorageError(f"S3 bucket {self.bucket!r} does not exist") from None

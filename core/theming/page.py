@@ -43,7 +43,9 @@ def tenant_branding(plugins: TenantPlugins) -> Branding:
 
 def page_notices(plugins: TenantPlugins, path: str) -> list[Notice]:
     notices: list[Notice] = []
-    for plugin, answer in plugins.collect("carepurse_page_notices", tenant=plugins.tenant, path=path):
+    for plugin, answer in plugins.collect(
+        "carepurse_page_notices", tenant=plugins.tenant, path=path
+    ):
         items = answer if isinstance(answer, list) else [answer]
         for item in items:
             try:

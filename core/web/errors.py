@@ -43,11 +43,17 @@ async def server_error(request: Request, exc: Exception) -> Response:
     reference = uuid.uuid4().hex[:10].upper()
     logger.exception("unhandled error %s on %s %s", reference, request.method, request.url.path)
     if wants_problem_json(request.url.path):
-        return problem(500, f"something went wrong; quote reference {reference}",
-                       reference=reference)
+        return problem(
+            500, f"something went wrong; quote reference {reference}", reference=reference
+        )
     try:
-        return render(request, "errors/server_error.html", "Sorry, there is a problem",
-                      status_code=500, reference=reference)
+        return render(
+            request,
+            "errors/server_error.html",
+            "Sorry, there is a problem",
+            status_code=500,
+            reference=reference,
+        )
     except Exception:
         logger.exception("error page failed too (%s)", reference)
         return Response(f"Sorry, there is a problem. Reference {reference}.", status_code=500)

@@ -41,8 +41,9 @@ async def readyz(request: Request) -> JSONResponse:
         "status": "ready" if ready else "unavailable",
         "checks": {name: ("ok" if p is None else p) for name, p in checks.items()},
     }
-    return JSONResponse(body, status_code=200 if ready else 503,
-                        headers={"Cache-Control": "no-store"})
+    return JSONResponse(
+        body, status_code=200 if ready else 503, headers={"Cache-Control": "no-store"}
+    )
 
 
 routes = [Route("/healthz", healthz), Route("/readyz", readyz)]

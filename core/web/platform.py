@@ -23,8 +23,12 @@ async def landing(request: Request) -> Response:
     for tenant in await list_tenants(active_only=True):
         url, host = council_url(request, tenant.slug)
         councils.append({"name": tenant.name, "url": url, "host": host})
-    return render(request, "platform/landing.html", runtime_of(request).settings.platform_name,
-                  councils=councils)
+    return render(
+        request,
+        "platform/landing.html",
+        runtime_of(request).settings.platform_name,
+        councils=councils,
+    )
 
 
 routes = [Route("/", landing, name="platform:landing")]

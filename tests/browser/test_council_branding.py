@@ -101,8 +101,11 @@ async def test_pages_work_without_javascript(browser, site, demo_councils, db):
 
 async def test_theme_change_shows_on_the_next_page_load(page, site, demo_councils, registry):
     riverbend = next(t for t in demo_councils if t.slug == "riverbend")
-    await services.configure_plugins(riverbend, registry, settings={
-        "council-branding": {"brand_colour": "#8b0000", "link_colour": "#8b0000"}})
+    await services.configure_plugins(
+        riverbend,
+        registry,
+        settings={"council-branding": {"brand_colour": "#8b0000", "link_colour": "#8b0000"}},
+    )
     await page.goto(site("riverbend"))
     assert (await header_colours(page))[0] == "rgb(139, 0, 0)"
     await assert_accessible(page)

@@ -9,17 +9,35 @@ from tests.support.cli import carepurse
 
 
 async def test_create_enable_and_configure_is_live_without_restart(app, settings, client_for):
-    created = await carepurse(settings, "tenant", "create", "westmere", "--name",
-                              "Westmere Council", "--domain", "care.westmere.example")
+    created = await carepurse(
+        settings,
+        "tenant",
+        "create",
+        "westmere",
+        "--name",
+        "Westmere Council",
+        "--domain",
+        "care.westmere.example",
+    )
     assert created.exit_code == 0, created.output
     assert "westmere.localhost, care.westmere.example" in created.output
     assert (await client_for("care.westmere.example").get("/")).status_code == 200
 
     configured = await carepurse(
-        settings, "tenant", "plugins", "westmere", "--enable", "council-branding",
-        "--set", "brand_colour=#005a30", "--set", "link_colour=#005a30",
-        "--set", "contact.phone=01632 960 999",
-        "--set", 'footer_links=[{"text": "Westmere news", "href": "/news"}]',
+        settings,
+        "tenant",
+        "plugins",
+        "westmere",
+        "--enable",
+        "council-branding",
+        "--set",
+        "brand_colour=#005a30",
+        "--set",
+        "link_colour=#005a30",
+        "--set",
+        "contact.phone=01632 960 999",
+        "--set",
+        'footer_links=[{"text": "Westmere news", "href": "/news"}]',
     )
     assert configured.exit_code == 0, configured.output
 
@@ -31,8 +49,16 @@ async def test_create_enable_and_configure_is_live_without_restart(app, settings
 
 async def test_invalid_plugin_config_is_refused_naming_the_field_and_why(app, settings):
     await carepurse(settings, "tenant", "create", "eastmere", "--name", "Eastmere Council")
-    refused = await carepurse(settings, "tenant", "plugins", "eastmere", "--enable",
-                              "council-branding", "--set", "brand_colour=#ffee00")
+    refused = await carepurse(
+        settings,
+        "tenant",
+        "plugins",
+        "eastmere",
+        "--enable",
+        "council-branding",
+        "--set",
+        "brand_colour=#ffee00",
+    )
     assert refused.exit_code == 1
     assert "council-branding.brand_text_colour" in refused.output
     assert "contrast ratio of 1.2" in refused.output and "4.5:1" in refused.output
@@ -44,31 +70,60 @@ async def test_unknown_plugin_and_unknown_setting_are_refused(app, settings):
     await carepurse(settings, "tenant", "create", "northmere", "--name", "Northmere Council")
     unknown = await carepurse(settings, "tenant", "plugins", "northmere", "--enable", "paypall")
     assert unknown.exit_code == 1 and "there is no plugin called 'paypall'" in unknown.output
-    bad_key = await carepurse(settings, "tenant", "plugins", "northmere", "--enable",
-                              "service-notice", "--set", "text=Hi", "--set", "colour=red")
+    bad_key = await carepurse(
+        settings,
+        "tenant",
+        "plugins",
+        "northmere",
+        "--enable",
+        "service-notice",
+        "--set",
+        "text=Hi",
+        "--set",
+        "colour=red",
+    )
     assert bad_key.exit_code == 1
     assert "service-notice.colour: is not a setting this plugin knows" in bad_key.output
 
 
 async def test_ambiguous_setting_asks_which_plugin(app, settings):
     await carepurse(settings, "tenant", "create", "southmere", "--name", "Southmere Council")
-    result = await carepurse(settings, "tenant", "plugins", "southmere", "--enable",
-                             "council-branding", "--enable", "service-notice", "--set", "text=x")
+    result = await carepurse(
+        settings,
+        "tenant",
+        "plugins",
+        "southmere",
+        "--enable",
+        "council-branding",
+        "--enable",
+        "service-notice",
+        "--set",
+        "text=x",
+    )
     assert result.exit_code == 2
     assert "say which plugin" in result.output
 
 
 async def test_list_show_suspend_activate_rename(app, settings, client_for):
     await carepurse(settings, "tenant", "create", "midmere", "--name", "Midmere Council")
-    await carepurse(settings, "tenant", "plugins", "midmere", "--enable", "service-notice",
-                    "--set", "text=Closed on Monday")
+    await carepurse(
+        settings,
+        "tenant",
+        "plugins",
+        "midmere",
+        "--enable",
+        "service-notice",
+        "--set",
+        "text=Closed on Monday",
+    )
     listing = await carepurse(settings, "tenant", "list")
     assert "midmere: Midmere Council" in listing.output and "service-notice" in listing.output
     shown = await carepurse(settings, "tenant", "show", "midmere")
     assert "text = 'Closed on Monday'" in shown.output
 
-    suspended = await carepurse(settings, "tenant", "suspend", "midmere", "--reason",
-                                "Moving to a new system")
+    suspended = await carepurse(
+        settings, "tenant", "suspend", "midmere", "--reason", "Moving to a new system"
+    )
     assert suspended.exit_code == 0
     assert (await Tenant.get(slug="midmere")).status == TenantStatus.SUSPENDED
     assert "Moving to a new system" in (await client_for("midmere.localhost").get("/")).text

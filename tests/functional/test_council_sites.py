@@ -10,13 +10,26 @@ from tests.factories import branding, make_tenant
 
 
 async def test_two_councils_show_their_own_name_colours_footer_and_contact(client_for, registry):
-    green = await make_tenant("greenvale", "Greenvale Council", registry=registry, plugins={
-        "council-branding": branding("#005a30", contact={"phone": "01632 000 001"},
-                                     footer_links=[{"text": "Greenvale news", "href": "/news"}]),
-    })
-    purple = await make_tenant("purpleton", "Purpleton Council", registry=registry, plugins={
-        "council-branding": branding("#4c2c92", contact={"email": "care@purpleton.example"}),
-    })
+    green = await make_tenant(
+        "greenvale",
+        "Greenvale Council",
+        registry=registry,
+        plugins={
+            "council-branding": branding(
+                "#005a30",
+                contact={"phone": "01632 000 001"},
+                footer_links=[{"text": "Greenvale news", "href": "/news"}],
+            ),
+        },
+    )
+    purple = await make_tenant(
+        "purpleton",
+        "Purpleton Council",
+        registry=registry,
+        plugins={
+            "council-branding": branding("#4c2c92", contact={"email": "care@purpleton.example"}),
+        },
+    )
 
     green_page = (await client_for(green).get("/")).text
     purple_page = (await client_for(purple).get("/")).text

@@ -29,8 +29,9 @@ from workers.scheduler import queue_todays_housekeeping
 
 
 async def test_each_active_council_gets_one_run_with_its_plugins_summary(app, registry):
-    riverside = await make_tenant("riverside", registry=registry,
-                                  plugins={"recorder": {"label": "R"}})
+    riverside = await make_tenant(
+        "riverside", registry=registry, plugins={"recorder": {"label": "R"}}
+    )
     hillside = await make_tenant("hillside")
     paused = await make_tenant("paused")
     await services.set_status(paused, TenantStatus.SUSPENDED, "Closed")
@@ -42,7 +43,10 @@ async def test_each_active_council_gets_one_run_with_its_plugins_summary(app, re
     assert set(runs) == {riverside.id, hillside.id}
     assert all(run.status == JobStatus.SUCCEEDED for run in runs.values())
     assert runs[riverside.id].period_key == uk_today().isoformat()
-    assert runs[riverside.id].summary == {"outbox_pruned": 0, "plugins": {"recorder": {"label": "R"}}}
+    assert runs[riverside.id].summary == {
+        "outbox_pruned": 0,
+        "plugins": {"recorder": {"label": "R"}},
+    }
     assert runs[hillside.id].summary == {"outbox_pruned": 0, "plugins": {}}
 
 
@@ -63,8 +67,12 @@ async def test_housekeeping_prunes_old_relayed_messages_of_that_council_only(app
     other = await make_tenant()
     stale = utcnow() - timedelta(days=settings.outbox_retention_days + 1)
     for tenant in (mine, other):
-        await OutboxMessage.create(message_id=uuid.uuid4(), tenant_id=tenant.id,
-                                   actor_name="daily_housekeeping", relayed_at=stale)
+        await OutboxMessage.create(
+            message_id=uuid.uuid4(),
+            tenant_id=tenant.id,
+            actor_name="daily_housekeeping",
+            relayed_at=stale,
+        )
     await schedule_daily_housekeeping(date(2026, 11, 23))
     await services.set_status(other, TenantStatus.SUSPENDED, "Closed")
     await run_queued_jobs(app)
@@ -81,9 +89,10 @@ async def test_background_work_runs_by_itself_while_the_app_serves(db, settings,
     worker_process = None
     if not settings.broker_is_embedded:
         worker_process = subprocess.Popen(  # what `carepurse worker` runs
-            [sys.executable, "-m", "dramatiq", "workers.app", "--processes", "1",
-             "--threads", "1"],
-            env=as_environment(settings), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "dramatiq", "workers.app", "--processes", "1", "--threads", "1"],
+            env=as_environment(settings),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
     try:
         async with app.router.lifespan_context(app):
@@ -105,8 +114,12 @@ async def test_background_work_runs_by_itself_while_the_app_serves(db, settings,
 def test_separate_worker_refuses_the_embedded_broker(settings):
     env = as_environment(settings) | {"CAREPURSE_BROKER_URL": "embedded"}
     result = subprocess.run(
-        [sys.executable, "-m", "core.cli", "worker"], env=env, capture_output=True, text=True,
-        timeout=60, check=False,
+        [sys.executable, "-m", "core.cli", "worker"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode != 0
     assert "embedded broker runs its worker inside `carepurse serve`" in result.stderr

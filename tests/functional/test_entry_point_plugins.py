@@ -23,10 +23,22 @@ def installed_partner_plugins(tmp_path_factory: pytest.TempPathFactory) -> Itera
     """pip-install the packages from tests/plugin_packages into a folder on sys.path."""
     target = tmp_path_factory.mktemp("site-packages")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--target", str(target),
-         str(PACKAGES / "carepurse-hello-notice"), str(PACKAGES / "carepurse-broken-plugin")],
-        check=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--target",
+            str(target),
+            str(PACKAGES / "carepurse-hello-notice"),
+            str(PACKAGES / "carepurse-broken-plugin"),
+        ],
+        check=True,
+        timeout=300,
     )
     sys.path.insert(0, str(target))
     importlib.invalidate_caches()
@@ -49,11 +61,16 @@ def test_plugin_that_fails_to_import_is_reported_and_the_rest_load(installed_par
     assert "council-branding" in registry
 
 
-async def test_council_enables_the_partner_plugin_and_sees_it(installed_partner_plugins, db,
-                                                             settings):
+async def test_council_enables_the_partner_plugin_and_sees_it(
+    installed_partner_plugins, db, settings
+):
     registry = PluginRegistry.discover()
-    tenant = await make_tenant("partnerville", "Partnerville Council", registry=registry,
-                               plugins={"hello-notice": {"greeting": "Welcome"}})
+    tenant = await make_tenant(
+        "partnerville",
+        "Partnerville Council",
+        registry=registry,
+        plugins={"hello-notice": {"greeting": "Welcome"}},
+    )
     other = await make_tenant("plainville", registry=registry)
     app = create_app(settings, registry=registry, init_database=False, run_background=False)
     async with app.router.lifespan_context(app):

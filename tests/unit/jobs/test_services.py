@@ -36,7 +36,7 @@ async def test_failed_run_is_recorded_and_retried_by_the_next_delivery():
     async def broken():
         raise ValueError("disk full")
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="disk full"):
         await run_once(tenant.id, "tidy", "p1", broken)
     failed = await JobRun.get(tenant_id=tenant.id)
     assert failed.status == JobStatus.FAILED and failed.error == "ValueError: disk full"
@@ -51,8 +51,9 @@ async def test_failed_run_is_recorded_and_retried_by_the_next_delivery():
 
 async def test_run_left_running_by_a_dead_worker_is_taken_over_after_an_hour():
     tenant = await make_tenant()
-    await JobRun.create(tenant=tenant, job_name="tidy", period_key="p2",
-                        started_at=utcnow() - timedelta(hours=2))
+    await JobRun.create(
+        tenant=tenant, job_name="tidy", period_key="p2", started_at=utcnow() - timedelta(hours=2)
+    )
 
     async def work():
         return {}

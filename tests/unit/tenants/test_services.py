@@ -14,8 +14,9 @@ pytestmark = pytest.mark.usefixtures("db")
 
 
 async def test_create_tenant_with_its_own_domain():
-    tenant = await services.create_tenant("eastham", "  East   Ham Council ",
-                                          ["Care.EastHam.example"], base_domain="localhost")
+    tenant = await services.create_tenant(
+        "eastham", "  East   Ham Council ", ["Care.EastHam.example"], base_domain="localhost"
+    )
     await tenant.fetch_related("domains")
     assert tenant.name == "East Ham Council"
     assert [d.domain for d in tenant.domains] == ["care.eastham.example"]
@@ -27,24 +28,30 @@ async def test_duplicate_slug_and_domain_are_conflicts():
     with pytest.raises(Conflict, match="already exists"):
         await services.create_tenant("dupe", "Again", base_domain="localhost")
     with pytest.raises(Conflict, match="already used"):
-        await services.create_tenant("other", "Other", ["care.dupe.example"],
-                                     base_domain="localhost")
+        await services.create_tenant(
+            "other", "Other", ["care.dupe.example"], base_domain="localhost"
+        )
     assert await Tenant.all().count() == 1
 
 
 async def test_domain_under_the_platform_domain_is_refused():
     with pytest.raises(InvalidInput, match="under the platform"):
-        await services.create_tenant("shadow", "Shadow", ["riverbend.localhost"],
-                                     base_domain="localhost")
+        await services.create_tenant(
+            "shadow", "Shadow", ["riverbend.localhost"], base_domain="localhost"
+        )
 
 
 async def test_configuring_plugins_bumps_the_version_and_is_stored_in_order(registry):
     tenant = await make_tenant()
     before = tenant.config_version
     tenant = await services.configure_plugins(
-        tenant, registry, enable=["service-notice", "council-branding"],
-        settings={"service-notice": {"text": "Hello", "paths": ["/contact"]},
-                  "council-branding": {"contact.phone": "01632 960 000"}},
+        tenant,
+        registry,
+        enable=["service-notice", "council-branding"],
+        settings={
+            "service-notice": {"text": "Hello", "paths": ["/contact"]},
+            "council-branding": {"contact.phone": "01632 960 000"},
+        },
     )
     assert tenant.config_version == before + 1
     assert [entry["name"] for entry in tenant.plugins] == ["service-notice", "council-branding"]
@@ -67,13 +74,15 @@ async def test_refused_config_changes_nothing_and_names_plugin_and_field(registr
 async def test_settings_for_a_plugin_that_is_not_enabled_are_refused(registry):
     tenant = await make_tenant()
     with pytest.raises(InvalidInput, match="enable it first"):
-        await services.configure_plugins(tenant, registry,
-                                         settings={"service-notice": {"text": "x"}})
+        await services.configure_plugins(
+            tenant, registry, settings={"service-notice": {"text": "x"}}
+        )
 
 
 async def test_unset_returns_a_setting_to_its_default(registry):
-    tenant = await make_tenant(plugins={"council-branding": {"service_name": "Care Shop"}},
-                               registry=registry)
+    tenant = await make_tenant(
+        plugins={"council-branding": {"service_name": "Care Shop"}}, registry=registry
+    )
     tenant = await services.configure_plugins(
         tenant, registry, unset={"council-branding": ["service_name"]}
     )

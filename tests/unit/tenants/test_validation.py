@@ -13,19 +13,35 @@ def test_good_slugs_are_accepted(slug):
     assert check_slug(slug) == slug
 
 
-@pytest.mark.parametrize("slug", ["", "-lead", "trail-", "two--hyphens", "has space", "9lives",
-                                  "under_score", "a" * 64, "www", "api"])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "",
+        "-lead",
+        "trail-",
+        "two--hyphens",
+        "has space",
+        "9lives",
+        "under_score",
+        "a" * 64,
+        "www",
+        "api",
+    ],
+)
 def test_bad_or_reserved_slugs_are_refused_naming_the_field(slug):
     with pytest.raises(InvalidInput) as refused:
         check_slug(slug)
     assert refused.value.problems[0].field == "slug"
 
 
-@pytest.mark.parametrize(("host", "expected"), [
-    ("Riverbend.Localhost:8000", "riverbend.localhost"),
-    ("care.example.gov.uk.", "care.example.gov.uk"),
-    ("[::1]:8000", "[::1]:8000"),
-])
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("Riverbend.Localhost:8000", "riverbend.localhost"),
+        ("care.example.gov.uk.", "care.example.gov.uk"),
+        ("[::1]:8000", "[::1]:8000"),
+    ],
+)
 def test_hosts_are_normalised_like_browsers_send_them(host, expected):
     assert normalise_host(host) == expected
 

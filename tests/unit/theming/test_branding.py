@@ -15,16 +15,21 @@ def test_contrast_ratio_matches_wcag_reference_values():
     assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("#FFF", "#ffffff"), ("rebeccapurple", "#663399"), ("rgb(0 90 48)", "#005a30"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("#FFF", "#ffffff"),
+        ("rebeccapurple", "#663399"),
+        ("rgb(0 90 48)", "#005a30"),
+    ],
+)
 def test_colours_are_normalised_to_hex(given, expected):
     assert normalise_colour(given) == expected
 
 
 @pytest.mark.parametrize("bad", ["not-a-colour", "#12", "#ff000080"])
 def test_unusable_colours_are_refused_in_plain_words(bad):
-    with pytest.raises(ValueError, match="colour|see-through"):
+    with pytest.raises(ValueError, match=r"colour|see-through"):
         normalise_colour(bad)
 
 
@@ -37,8 +42,9 @@ def test_pale_brand_colour_with_white_text_is_refused_naming_the_pair():
 
 
 def test_pale_brand_colour_passes_with_dark_text():
-    branding = Branding(council_name="Yellowtown", brand_colour="#ffdd00",
-                        brand_text_colour="#0b0c0c")
+    branding = Branding(
+        council_name="Yellowtown", brand_colour="#ffdd00", brand_text_colour="#0b0c0c"
+    )
     assert branding.brand_text_colour == "#0b0c0c"
 
 
@@ -60,8 +66,9 @@ def test_footer_links_refuse_script_and_protocol_relative_urls(href):
 
 
 def test_stylesheet_sets_govuk_custom_properties():
-    css = stylesheet_for(Branding(council_name="Greenvale", brand_colour="#005a30",
-                                  link_colour="#005a30"))
+    css = stylesheet_for(
+        Branding(council_name="Greenvale", brand_colour="#005a30", link_colour="#005a30")
+    )
     assert "--govuk-brand-colour: #005a30;" in css
     assert "--govuk-link-colour: #005a30;" in css
     assert f"--govuk-template-background-colour: {tint('#005a30', 0.06)};" in css

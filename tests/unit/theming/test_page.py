@@ -34,8 +34,9 @@ def test_invalid_notices_are_dropped_and_valid_ones_kept(registry):
 def test_standard_links_are_always_in_the_footer():
     from core.theming.branding import Branding
 
-    links = footer_links(Branding(council_name="X", footer_links=[{"text": "News",
-                                                                    "href": "/news"}]))
+    links = footer_links(
+        Branding(council_name="X", footer_links=[{"text": "News", "href": "/news"}])
+    )
     assert [link["href"] for link in links] == ["/news", "/contact", "/accessibility"]
 
 
@@ -47,10 +48,12 @@ def notice_plugins(registry, **config):
 
 def test_notice_shows_only_between_its_dates(registry):
     today = date.today()
-    past = notice_plugins(registry, starts_on=str(today - timedelta(days=9)),
-                          ends_on=str(today - timedelta(days=2)))
-    current = notice_plugins(registry, starts_on=str(today - timedelta(days=1)),
-                             ends_on=str(today + timedelta(days=1)))
+    past = notice_plugins(
+        registry, starts_on=str(today - timedelta(days=9)), ends_on=str(today - timedelta(days=2))
+    )
+    current = notice_plugins(
+        registry, starts_on=str(today - timedelta(days=1)), ends_on=str(today + timedelta(days=1))
+    )
     future = notice_plugins(registry, starts_on=str(today + timedelta(days=3)))
     assert page_notices(past, "/") == []
     assert [n.text for n in page_notices(current, "/")] == ["Closed"]

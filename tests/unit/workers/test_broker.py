@@ -13,11 +13,14 @@ from workers.broker import build_broker
 from workers.tortoise_context import TortoiseOnWorkerLoop
 
 
-@pytest.mark.parametrize(("url", "kind"), [
-    ("embedded", StubBroker),
-    ("redis://127.0.0.1:6379/15", RedisBroker),
-    ("amqp://guest:guest@127.0.0.1:5672/", RabbitmqBroker),
-])
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("embedded", StubBroker),
+        ("redis://127.0.0.1:6379/15", RedisBroker),
+        ("amqp://guest:guest@127.0.0.1:5672/", RabbitmqBroker),
+    ],
+)
 def test_broker_kind_follows_the_url_and_declares_actors(url, kind):
     broker = build_broker(Settings(broker_url=url))
     try:
@@ -30,8 +33,9 @@ def test_broker_kind_follows_the_url_and_declares_actors(url, kind):
 
 
 def test_redis_broker_uses_the_configured_namespace():
-    broker = build_broker(Settings(broker_url="redis://127.0.0.1:6379/15",
-                                   broker_namespace="carepurse-x"))
+    broker = build_broker(
+        Settings(broker_url="redis://127.0.0.1:6379/15", broker_namespace="carepurse-x")
+    )
     try:
         assert broker.namespace == "carepurse-x"
     finally:

@@ -11,8 +11,12 @@ from workers.scheduler import queue_todays_housekeeping
 
 
 async def test_page_still_renders_when_a_plugin_raises_in_every_hook(client_for, registry, caplog):
-    tenant = await make_tenant("faultham", "Faultham Council", registry=registry,
-                               plugins={"exploder": {}, "service-notice": {"text": "Still here"}})
+    tenant = await make_tenant(
+        "faultham",
+        "Faultham Council",
+        registry=registry,
+        plugins={"exploder": {}, "service-notice": {"text": "Still here"}},
+    )
     with caplog.at_level(logging.ERROR):
         response = await client_for(tenant).get("/")
     assert response.status_code == 200
@@ -29,8 +33,9 @@ async def test_unreadable_branding_from_a_plugin_falls_back_to_the_default(clien
 
 
 async def test_housekeeping_succeeds_when_a_plugin_raises(app, registry):
-    tenant = await make_tenant(registry=registry, plugins={"exploder": {},
-                                                           "recorder": {"label": "ok"}})
+    tenant = await make_tenant(
+        registry=registry, plugins={"exploder": {}, "recorder": {"label": "ok"}}
+    )
     await queue_todays_housekeeping()
     await run_queued_jobs(app)
     run = await JobRun.get(tenant_id=tenant.id)
