@@ -16,10 +16,11 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiosqlite
-from jinja2 import DictLoader, Environment
+from jinja2 import Environment, FileSystemLoader
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -32,100 +33,7 @@ COUNCILS = [
     *((f"council{n}", f"Council number {n}") for n in range(3, 21)),
 ]
 
-TEMPLATES = {
-    "layout.html": """<!DOCTYPE html>
-<html lang="en" class="govuk-template">
-<head>
-  <meta charset="utf-8">
-  <title>{{ page_title }} – {{ site_name }}</title>
-  <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
-  <meta name="theme-color" content="{{ brand_colour }}">
-  <link rel="stylesheet" href="/static/carepurse.css?v=0123456789abcdef">
-  <link rel="stylesheet" href="/theme.css?v={{ config_version }}">
-</head>
-<body class="govuk-template__body">
-  <a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a>
-  <header class="govuk-header" role="banner" data-module="govuk-header">
-    <div class="govuk-header__container govuk-width-container">
-      <div class="govuk-header__logo">
-        <a href="/" class="govuk-header__link govuk-header__link--homepage">
-          <img src="{{ logo_url }}" alt="{{ site_name }}" class="carepurse-logo" height="40">
-        </a>
-      </div>
-      <div class="govuk-header__content">
-        <a href="/" class="govuk-header__link govuk-header__service-name">{{ service_name }}</a>
-      </div>
-    </div>
-  </header>
-  <div class="govuk-width-container">
-    {% for notice in notices %}
-    <div class="govuk-notification-banner" role="region" aria-labelledby="notice-{{ loop.index }}">
-      <div class="govuk-notification-banner__header">
-        <h2 class="govuk-notification-banner__title" id="notice-{{ loop.index }}">{{ notice.title }}</h2>
-      </div>
-      <div class="govuk-notification-banner__content"><p class="govuk-body">{{ notice.text }}</p></div>
-    </div>
-    {% endfor %}
-    <main class="govuk-main-wrapper" id="main-content" role="main">
-      {% block content %}{% endblock %}
-    </main>
-  </div>
-  <footer class="govuk-footer" role="contentinfo">
-    <div class="govuk-width-container">
-      <div class="govuk-footer__meta">
-        <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
-          <h2 class="govuk-visually-hidden">Support links</h2>
-          <ul class="govuk-footer__inline-list">
-            {% for link in footer_links %}
-            <li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="{{ link.href }}">{{ link.text }}</a></li>
-            {% endfor %}
-          </ul>
-          <span class="govuk-footer__licence-description">{{ footer_note }}</span>
-        </div>
-      </div>
-    </div>
-  </footer>
-  <script type="module" src="/static/carepurse.mjs?v=0123456789abcdef"></script>
-</body>
-</html>
-""",
-    "contact.html": """{% macro contact_details(contact) %}
-<dl class="govuk-summary-list">
-  {% for label, value in [("Phone", contact.phone), ("Email", contact.email),
-                          ("Address", contact.address), ("Opening hours", contact.opening_hours)] %}
-  {% if value %}
-  <div class="govuk-summary-list__row">
-    <dt class="govuk-summary-list__key">{{ label }}</dt>
-    <dd class="govuk-summary-list__value">{{ value }}</dd>
-  </div>
-  {% endif %}
-  {% endfor %}
-</dl>
-{% endmacro %}
-""",
-    "page.html": """{% extends "layout.html" %}
-{% from "contact.html" import contact_details %}
-{% block content %}
-<div class="govuk-grid-row">
-  <div class="govuk-grid-column-two-thirds">
-    <span class="govuk-caption-xl">{{ site_name }}</span>
-    <h1 class="govuk-heading-xl">{{ service_name }}</h1>
-    <p class="govuk-body-l">{{ site_name }} runs this website for people who have a personal budget for their care and support, their families and friends, and the organisations that help them.</p>
-    <h2 class="govuk-heading-m">Get help</h2>
-    <p class="govuk-body">If you need help or want to talk to someone about your care, contact {{ site_name }}.</p>
-    {{ contact_details(contact) }}
-    <h2 class="govuk-heading-m">Services near you</h2>
-    <ul class="govuk-list govuk-list--bullet">
-      {% for service in services %}
-      <li><a class="govuk-link" href="/services/{{ service.slug }}">{{ service.name }}</a> – {{ service.summary }}</li>
-      {% endfor %}
-    </ul>
-    <p class="govuk-body"><a class="govuk-link" href="/contact">All the ways to contact us</a></p>
-  </div>
-</div>
-{% endblock %}
-""",
-}
+TEMPLATES_DIR = Path(__file__).parent / "baseline_templates"
 
 PAGE_CONTEXT: dict[str, Any] = {
     "page_title": "Care and support marketplace",
@@ -159,7 +67,7 @@ PAGE_CONTEXT: dict[str, Any] = {
 }
 
 templates = Jinja2Templates(
-    env=Environment(loader=DictLoader(TEMPLATES), autoescape=True, auto_reload=False)
+    env=Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, auto_reload=False)
 )
 
 

@@ -16,6 +16,7 @@ import json
 import math
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -129,9 +130,8 @@ class Connection(asyncio.Protocol):
             end = _chunked_end(self.buffer, self.body_start)
             if end is None:
                 return
-        elif self.length is not None:
-            if len(self.buffer) < self.body_start + self.length:
-                return
+        elif self.length is not None and len(self.buffer) < self.body_start + self.length:
+            return
         # (A response with neither header has no body here: the servers always send one.)
         self.recorder.record(time.perf_counter() - self.started, self.status)
         self._send()
@@ -301,7 +301,7 @@ def measure(
 ) -> dict[str, Any]:
     """One warm-up then one measurement of one endpoint, by a load generator in a subprocess."""
     if loadgen == "wrk":
-        return _measure_wrk(port, path, host, concurrency, warmup, seconds, preexec)
+        return _measure_wrk(port, path, host, concurrency, warmup, seconds, server_pid, preexec)
     command = [
         sys.executable, "-m", "benchmarks.loadgen",
         "--port", str(port), "--path", path,
@@ -333,10 +333,16 @@ _WRK_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
 def parse_wrk(output: str) -> dict[str, Any]:
     """The figures ``wrk --latency`` prints, in the Python generator's shape."""
 
-    def latency(percent: str) -> float:
-        found = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s|m|h)\s*$", output, re.M)
+    def duration(text: str | None) -> float:
+        found = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text or "")
         return float(found.group(1)) * _WRK_UNITS[found.group(2)] if found else math.nan
 
+    def latency(percent: str) -> float:
+        found = re.search(rf"^\s*{percent}%\s+(\S+)\s*$", output, re.M)
+        return duration(found.group(1) if found else None)
+
+    thread_stats = re.search(r"^\s*Latency\s+(\S+)\s+(\S+)\s+(\S+)", output, re.M)
+    mean, _, maximum = thread_stats.groups() if thread_stats else (None, None, None)
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M)
     total = re.search(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m)", output, re.M)
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
@@ -349,11 +355,11 @@ def parse_wrk(output: str) -> dict[str, Any]:
         "requests": int(total.group(1)),
         "seconds": float(total.group(2)) * _WRK_UNITS[total.group(3)] / 1000,
         "rps": float(rps.group(1)),
-        "mean_ms": math.nan,
+        "mean_ms": duration(mean),
         "p50_ms": latency("50"),
         "p90_ms": latency("90"),
         "p99_ms": latency("99"),
-        "max_ms": math.nan,
+        "max_ms": duration(maximum),
         "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
         "statuses": {},
         "socket_errors": sum(int(n) for n in socket.groups()) if socket else 0,
@@ -370,6 +376,7 @@ def _measure_wrk(
     concurrency: int,
     warmup: float,
     seconds: float,
+    server_pid: int | None,
     preexec: Callable[[], None] | None,
 ) -> dict[str, Any]:
     wrk = shutil.which("wrk")
@@ -379,6 +386,8 @@ def _measure_wrk(
     # wrk wants whole seconds; its threads each open concurrency/threads connections.
     for duration, keep in ((max(1, round(warmup)), False), (max(1, round(seconds)), True)):
         command = [wrk, "-t1", f"-c{concurrency}", f"-d{duration}s", "--latency", *headers, url]
+        server_cpu = _process_cpu_seconds(server_pid) if server_pid else None
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(
             command,
             capture_output=True,
@@ -390,7 +399,15 @@ def _measure_wrk(
         if done.returncode != 0:
             raise LoadError(f"wrk failed ({done.returncode}):\n{done.stderr.strip()}")
         if keep:
-            return parse_wrk(done.stdout)
+            figures = parse_wrk(done.stdout)
+            # CPU over the whole wrk run (connecting included): close to the measured part.
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+            figures["loadgen_cpu"] = used / figures["seconds"]
+            server_cpu_end = _process_cpu_seconds(server_pid) if server_pid else None
+            if server_cpu is not None and server_cpu_end is not None:
+                figures["server_cpu"] = (server_cpu_end - server_cpu) / figures["seconds"]
+            return figures
     raise AssertionError("unreachable")
 
 

@@ -50,13 +50,13 @@ def run_micro() -> dict[str, Any]:
     settings = {name: dict(config) for name, config in council.plugins.items()}
     # What `carepurse demo seed` saves, logo included.
     settings[BRANDING_PLUGIN]["logo_url"] = "/media/branding/logo-fece33e54fd23b70.svg"
-    selection = plan_plugin_selection(
-        [], registry, enable=list(council.plugins), settings=settings
-    )
+    selection = plan_plugin_selection([], registry, enable=list(council.plugins), settings=settings)
     tenant = TenantInfo(id=2, slug=council.slug, name=council.name)
 
     cache = TenantPluginCache(registry)
     built = cache.get(tenant, 1, selection)
+    if sorted(built.plugin_names) != sorted(council.plugins):  # one was left out: see the log
+        raise RuntimeError(f"expected plugins {sorted(council.plugins)}, got {built.plugin_names}")
     # The branding answer exactly as the council-branding plugin gives it to a page.
     branding_config = next(e for e in selection if e["name"] == BRANDING_PLUGIN)["config"]
     answer = {

@@ -8,6 +8,7 @@ The storage is always built the way the app builds it: ``storage_from_url`` from
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -45,8 +46,17 @@ def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedServe
 @pytest.fixture
 def s3_credentials(seaweedfs: SeaweedServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """The server's credentials in the environment, as boto3 finds them in production."""
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL"):
+    for name in (
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_S3",
+    ):
         monkeypatch.delenv(name, raising=False)
+    # A developer's ~/.aws files must not change what the tests see.
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", seaweedfs.access_key)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", seaweedfs.secret_key)
 
@@ -258,7 +268,11 @@ async def test_an_unreachable_endpoint_gives_storage_errors(
 
 
 async def test_logo_uploaded_to_s3_is_served_on_the_councils_site(
-    app: Any, client_for: Any, make_storage: StorageFactory, prefix: str, raw: Any,
+    app: Any,
+    client_for: Any,
+    make_storage: StorageFactory,
+    prefix: str,
+    raw: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     runtime = app.state.runtime

@@ -252,4 +252,3 @@ def running_seaweedfs(directory: Path) -> Iterator[SeaweedServer]:
         yield server
     finally:
         stop_seaweedfs(server)
-

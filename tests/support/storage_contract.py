@@ -115,7 +115,7 @@ class StorageContract:
         assert await storage.list(1) == ["old/keep.pdf"]
 
     async def test_missing_file_raises_file_missing(self, storage: FileStorage) -> None:
-        with pytest.raises(FileMissing, match="nowhere.txt"):
+        with pytest.raises(FileMissing, match=r"nowhere\.txt"):
             await storage.get(1, "nowhere.txt")
 
     async def test_file_missing_is_a_storage_error(self, storage: FileStorage) -> None:
@@ -134,9 +134,7 @@ class StorageContract:
             await storage.delete(1, key)
         assert await raw_keys() == []
 
-    async def test_files_of_one_tenant_are_invisible_to_another(
-        self, storage: FileStorage
-    ) -> None:
+    async def test_files_of_one_tenant_are_invisible_to_another(self, storage: FileStorage) -> None:
         await storage.put(1, "private/evidence.pdf", b"tenant one's secret")
         await storage.put(2, "private/other.pdf", b"tenant two's own")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -65,7 +64,7 @@ async def test_failed_write_removes_its_temporary_file_and_raises_storage_error(
     # A folder already sits where the file would go, so the final rename fails.
     (root / "tenants/1/report.pdf").mkdir(parents=True)
 
-    with pytest.raises(StorageError, match="report.pdf"):
+    with pytest.raises(StorageError, match=r"report\.pdf"):
         await storage.put(1, "report.pdf", b"%PDF")
 
     assert files_under(root) == []
@@ -74,7 +73,7 @@ async def test_failed_write_removes_its_temporary_file_and_raises_storage_error(
 async def test_write_under_a_file_raises_storage_error(storage: LocalFileStorage) -> None:
     await storage.put(1, "report.pdf", b"%PDF")
 
-    with pytest.raises(StorageError, match="report.pdf/appendix.pdf"):
+    with pytest.raises(StorageError, match=r"report\.pdf/appendix\.pdf"):
         await storage.put(1, "report.pdf/appendix.pdf", b"%PDF")
 
 
@@ -134,21 +133,6 @@ async def test_check_on_a_root_below_a_file_raises_storage_error(tmp_path: Path)
 
     with pytest.raises(StorageError, match="blocker"):
         await LocalFileStorage(tmp_path / "blocker" / "storage").check()
-
-
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0,
-    reason="root may write to read-only folders; the two tests above cover root",
-)
-async def test_check_on_a_read_only_root_raises_storage_error(tmp_path: Path) -> None:
-    root = tmp_path / "storage"
-    root.mkdir()
-    root.chmod(0o500)
-    try:
-        with pytest.raises(StorageError, match="cannot write"):
-            await LocalFileStorage(root).check()
-    finally:
-        root.chmod(0o700)
 
 
 def test_a_relative_root_is_resolved_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
