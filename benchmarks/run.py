@@ -317,6 +317,10 @@ def run_http(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                 "rps": ours["rps"] / base["rps"],
                 "p50": ours["p50_ms"] / base["p50_ms"],
                 "p99": ours["p99_ms"] / base["p99_ms"],
+                # the pair measured one after the other in each round: the ratio's spread
+                "rounds_rps": [
+                    a / b for a, b in zip(ours["rounds_rps"], base["rounds_rps"], strict=True)
+                ],
             }
         )
     return {
@@ -372,13 +376,16 @@ def print_report(report: dict[str, Any]) -> None:
         print("(± is half the spread of the rounds' req/s: how noisy the machine was)")
         print()
         print("carepurse / baseline   (req/s below 1 = slower; latency above 1 = slower)")
-        print(f"{'carepurse':<33}{'baseline':<33}{'req/s':>7}{'p50':>7}{'p99':>7}")
+        print(f"{'carepurse':<33}{'baseline':<33}{'req/s':>6}{'rounds':>12}{'p50':>6}{'p99':>6}")
         for ratio in http["ratios"]:
             ours = http["carepurse"][ratio["carepurse"]]["label"]
             base = http["baseline"][ratio["baseline"]]["label"]
+            low, high = min(ratio["rounds_rps"]), max(ratio["rounds_rps"])
             print(
-                f"{ours:<33}{base:<33}{ratio['rps']:>7.2f}{ratio['p50']:>7.2f}{ratio['p99']:>7.2f}"
+                f"{ours:<33}{base:<33}{ratio['rps']:>6.2f}{f'{low:.2f}-{high:.2f}':>12}"
+                f"{ratio['p50']:>6.2f}{ratio['p99']:>6.2f}"
             )
+        print("(rounds: the lowest and highest req/s ratio of the pair within one round)")
         rows = [row for side in SIDES for row in http[side].values()]
         busy = [row["label"] for row in rows if (row["loadgen_cpu"] or 0) > 0.9]
         if busy:

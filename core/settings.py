@@ -6,6 +6,9 @@ module reads the environment (plugins included).
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -13,6 +16,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+logger = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 UK_TIMEZONE = ZoneInfo("Europe/London")
 DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused in production
@@ -68,6 +72,22 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
 
+# Read by the test suite and CI, not by the application.
+NOT_SETTINGS = ("CAREPURSE_TEST_", "CAREPURSE_REQUIRE_BROWSER")
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """``CAREPURSE_*`` variables that match no setting: usually a misspelling."""
+    known = {f"CAREPURSE_{name.upper()}" for name in Settings.model_fields}
+    return sorted(
+        name
+        for name in environ
+        if name.startswith("CAREPURSE_") and name not in known and not name.startswith(NOT_SETTINGS)
+    )
+
+
 def load_settings(**overrides: object) -> Settings:
     """Build the settings object once at start-up; tests pass overrides."""
+    for name in unknown_variables(os.environ):
+        logger.warning("%s is not a Carepurse setting and is ignored (misspelt?)", name)
     return Settings(**overrides)  # type: ignore[arg-type]

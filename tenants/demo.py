@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tortoise.transactions import in_transaction
 
 from core.runtime import Runtime
 from tenants import services
@@ -88,19 +91,24 @@ async def seed_demo(runtime: Runtime) -> list[Tenant]:
     for council in DEMO_COUNCILS:
         if await Tenant.exists(slug=council.slug):
             continue
-        tenant = await services.create_tenant(
-            council.slug, council.name, base_domain=runtime.settings.base_domain
-        )
-        tenant = await services.configure_plugins(
-            tenant,
-            runtime.registry,
-            enable=list(council.plugins),
-            settings={
-                name: {key: value for key, value in config.items()}
-                for name, config in council.plugins.items()
-            },
-        )
-        await upload_logo(runtime, tenant, council.logo, (ASSETS / council.logo).read_bytes())
+        # All or nothing: a logo that fails to upload leaves no half-made council.
+        async with in_transaction():
+            tenant = await _create(runtime, council)
         logger.info("demo council %s created", council.slug)
         created.append(tenant)
     return created
+
+
+async def _create(runtime: Runtime, council: DemoCouncil) -> Tenant:
+    tenant = await services.create_tenant(
+        council.slug, council.name, base_domain=runtime.settings.base_domain
+    )
+    tenant = await services.configure_plugins(
+        tenant,
+        runtime.registry,
+        enable=list(council.plugins),
+        settings={name: dict(config) for name, config in council.plugins.items()},
+    )
+    logo = await asyncio.to_thread((ASSETS / council.logo).read_bytes)
+    await upload_logo(runtime, tenant, council.logo, logo)
+    return await Tenant.get(id=tenant.id)

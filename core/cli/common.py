@@ -14,6 +14,7 @@ from core.errors import CarepurseError, InvalidInput
 from core.logging import configure_logging
 from core.migrate import database
 from core.settings import Settings, load_settings
+from core.storage import StorageError
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -48,7 +49,7 @@ def with_database(fn: Callable[..., Awaitable[T]]) -> Callable[..., T]:
                 else ["refused:", *(f"  {p.field}: {p.message}" for p in error.problems)]
             )
             raise click.ClickException("\n".join(lines)) from error
-        except CarepurseError as error:
+        except (CarepurseError, StorageError) as error:
             raise click.ClickException(str(error)) from error
 
     return run

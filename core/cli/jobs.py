@@ -43,9 +43,10 @@ async def jobs_command(settings: Settings, slug: str | None, limit: int) -> None
 )
 @with_database
 async def housekeeping_command(settings: Settings, day: object) -> None:
-    """Queue the daily housekeeping now (a day already done is not repeated)."""
+    """Queue the daily housekeeping now. A council whose run for that day succeeded
+    is not repeated; one that failed (even after all its retries) is tried again."""
     run_date: date = day.date() if day else uk_today()  # type: ignore[attr-defined]
-    queued = await schedule_daily_housekeeping(run_date)
+    queued = await schedule_daily_housekeeping(run_date, again=True)
     click.echo(f"queued {queued} council(s) for {run_date}; the relay hands them to workers")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from datetime import date
 from typing import Any
 
@@ -21,14 +22,20 @@ JOB_NAME = "daily-housekeeping"
 ACTOR_NAME = "daily_housekeeping"
 
 
-async def schedule_daily_housekeeping(run_date: date) -> int:
-    """Queue one run per active council for ``run_date``; safe to call any number of times."""
+async def schedule_daily_housekeeping(run_date: date, *, again: bool = False) -> int:
+    """Queue one run per active council for ``run_date``; safe to call any number of times.
+
+    The scheduler queues each council and day once. ``again`` (an operator's
+    manual re-run) always queues: a day that already succeeded is still not
+    repeated (see ``run_once``), but one whose retries ran out is tried again.
+    """
     queued = 0
     for tenant_id in await Tenant.filter(status=TenantStatus.ACTIVE).values_list("id", flat=True):
+        key = f"{JOB_NAME}:{tenant_id}:{run_date.isoformat()}"
         if await enqueue(
             ACTOR_NAME,
             tenant_id=tenant_id,
-            idempotency_key=f"{JOB_NAME}:{tenant_id}:{run_date.isoformat()}",
+            idempotency_key=f"{key}:again:{uuid.uuid4()}" if again else key,
             run_date=run_date.isoformat(),
         ):
             queued += 1

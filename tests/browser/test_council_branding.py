@@ -69,21 +69,23 @@ async def test_unknown_and_suspended_councils_get_clear_accessible_pages(page, s
 
 
 async def test_keyboard_user_skips_to_main_content_and_sees_focus(page, site, demo_councils):
-    await page.goto(site("riverbend"))
+    await page.goto(site("riverbend"), wait_until="networkidle")
     await page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     assert await skip.evaluate("el => el === document.activeElement")
     assert await skip.is_visible()
     await page.keyboard.press("Enter")
-    assert page.url.endswith("#main-content")
+    await page.wait_for_function("location.hash === '#main-content'")
     await page.keyboard.press("Tab")
-    focused_style = await page.evaluate(
-        """() => { const s = getComputedStyle(document.activeElement);
-                   return [s.backgroundColor, s.boxShadow, s.outlineStyle]; }"""
+    focused = await page.evaluate(
+        """() => { const el = document.activeElement, s = getComputedStyle(el);
+                   return {inMain: !!el.closest('main'), text: el.textContent.trim(),
+                           background: s.backgroundColor, shadow: s.boxShadow}; }"""
     )
+    assert focused["inMain"], focused
     # GOV.UK focus: yellow background and a thick underline shadow.
-    assert focused_style[0] == "rgb(255, 221, 0)"
-    assert focused_style[1] != "none"
+    assert focused["background"] == "rgb(255, 221, 0)", focused
+    assert focused["shadow"] != "none", focused
 
 
 async def test_pages_work_without_javascript(browser, site, demo_councils, db):

@@ -167,3 +167,17 @@ async def test_demo_seed_creates_two_differently_branded_councils_once(app, sett
     assert river != moor
     moor_page = (await client_for("moorfield.localhost").get("/")).text
     assert "Moorfield District Council" in moor_page and "New website" in moor_page
+
+
+async def test_demo_seed_leaves_no_half_made_council_when_storage_fails(app, settings, monkeypatch):
+    from core.storage.base import StorageError
+    from core.storage.local import LocalFileStorage
+
+    async def refuse(*args, **kwargs):
+        raise StorageError("storage unreachable")
+
+    monkeypatch.setattr(LocalFileStorage, "put", refuse)
+    result = await carepurse(settings, "demo", "seed")
+    assert result.exit_code == 1
+    assert "storage unreachable" in result.output
+    assert await Tenant.all().count() == 0

@@ -129,3 +129,24 @@ def test_tests_run_on_the_broker_ci_asked_for(settings):
     # Guards the two-backend CI run: the real-service pass must really use Redis/RabbitMQ.
     wanted = os.environ.get("CAREPURSE_TEST_BROKER_URL")
     assert settings.broker_url == (wanted or "embedded")
+
+
+async def test_operator_rerun_retries_a_failed_day_but_never_repeats_a_good_one(app, settings):
+    from tests.support.cli import carepurse
+
+    good = await make_tenant()
+    failed = await make_tenant()
+    await schedule_daily_housekeeping(date(2026, 11, 20))
+    await run_queued_jobs(app)
+    await JobRun.filter(tenant_id=failed.id).update(status=JobStatus.FAILED, error="disk full")
+
+    result = await carepurse(settings, "housekeeping", "--date", "2026-11-20")
+    assert result.exit_code == 0, result.output
+    assert "queued 2 council(s) for 2026-11-20" in result.output
+    await run_queued_jobs(app)
+
+    good_run = await JobRun.get(tenant_id=good.id)
+    retried = await JobRun.get(tenant_id=failed.id)
+    assert good_run.attempts == 1
+    assert retried.status == JobStatus.SUCCEEDED
+    assert retried.attempts == 2

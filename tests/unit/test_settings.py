@@ -36,3 +36,12 @@ def test_production_refuses_the_development_secret():
     with pytest.raises(ValidationError, match="CAREPURSE_SECRET_KEY must be set"):
         Settings(environment="production")
     assert Settings(environment="production", secret_key="x" * 40).environment == "production"
+
+
+def test_misspelt_variable_is_reported_not_silently_ignored(monkeypatch, caplog):
+    monkeypatch.setenv("CAREPURSE_DATABSE_URL", "postgres://typo")
+    monkeypatch.setenv("CAREPURSE_TEST_DATABASE_URL", "postgres://tests-only")
+    with caplog.at_level("WARNING"):
+        load_settings()
+    assert "CAREPURSE_DATABSE_URL is not a Carepurse setting" in caplog.text
+    assert "CAREPURSE_TEST_DATABASE_URL" not in caplog.text
