@@ -8,22 +8,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pluggy
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from core.theming.branding import Href
+from core.theming.page import Notice
 
 hookimpl = pluggy.HookimplMarker("carepurse")
 LONDON = ZoneInfo("Europe/London")
 
 
-class ServiceNoticeConfig(BaseModel):
+class ServiceNoticeConfig(Notice):
+    """The notice itself, plus where and when to show it."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    title: str = Field(default="Important", min_length=1, max_length=60)
-    text: str = Field(min_length=1, max_length=500)
-    link_text: str | None = Field(default=None, max_length=80)
-    link_href: Href | None = None
-    important: bool = False
     paths: tuple[str, ...] = Field(default=("/",), description="Show on paths starting with these")
     starts_on: date | None = None
     ends_on: date | None = None
@@ -59,7 +56,4 @@ class ServiceNotice:
     def carepurse_page_notices(self, tenant: Any, path: str) -> list[Mapping[str, Any]]:
         if not self._showing_today() or not path.startswith(self.config.paths):
             return []
-        notice = self.config.model_dump(
-            include={"title", "text", "link_text", "link_href", "important"}
-        )
-        return [notice]
+        return [self.config.model_dump(include=set(Notice.model_fields))]

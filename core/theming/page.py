@@ -17,6 +17,8 @@ STANDARD_FOOTER_LINKS = (
 
 
 class Notice(BaseModel):
+    """A notice at the top of a page, as ``carepurse_page_notices`` returns it."""
+
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     title: str = Field(default="Important", min_length=1, max_length=60)

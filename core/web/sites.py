@@ -6,13 +6,31 @@ runs; a route never decides the tenant itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.datastructures import Headers
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.api.problem import problem, wants_problem_json
 from core.web.responses import render, runtime_of
 from tenants.resolution import SiteKind, resolve_host
+
+
+def refusal(
+    request: Request,
+    status: int,
+    slug: str,
+    detail: str,
+    template: str,
+    title: str,
+    **page_values: Any,
+) -> Response:
+    """A problem for API paths, a friendly page for people."""
+    if wants_problem_json(request.url.path):
+        return problem(status, detail, slug=slug)
+    return render(request, template, title, status_code=status, **page_values)
 
 
 class SiteDispatcher:
@@ -34,33 +52,29 @@ class SiteDispatcher:
             await self.platform_app(scope, receive, send)
             return
         if match.kind == SiteKind.UNKNOWN or match.tenant is None:
-            response = (
-                problem(404, f"there is no council at {host!r}", slug="unknown-site")
-                if wants_problem_json(request.url.path)
-                else render(
-                    request,
-                    "errors/unknown_site.html",
-                    "Council not found",
-                    status_code=404,
-                    host=host.split(":")[0],
-                )
+            response = refusal(
+                request,
+                404,
+                "unknown-site",
+                f"there is no council at {host!r}",
+                "errors/unknown_site.html",
+                "Council not found",
+                host=host.split(":")[0],
             )
             await response(scope, receive, send)
             return
         tenant = match.tenant
         if not tenant.is_active:
             reason = tenant.suspended_reason or "The council has closed this website for now."
-            response = (
-                problem(503, f"{tenant.name} is suspended: {reason}", slug="tenant-suspended")
-                if wants_problem_json(request.url.path)
-                else render(
-                    request,
-                    "errors/suspended.html",
-                    f"{tenant.name} – closed for now",
-                    status_code=503,
-                    council_name=tenant.name,
-                    reason=reason,
-                )
+            response = refusal(
+                request,
+                503,
+                "tenant-suspended",
+                f"{tenant.name} is suspended: {reason}",
+                "errors/suspended.html",
+                f"{tenant.name} – closed for now",
+                council_name=tenant.name,
+                reason=reason,
             )
             await response(scope, receive, send)
             return
