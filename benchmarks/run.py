@@ -393,6 +393,12 @@ def print_report(report: dict[str, Any]) -> None:
                 "note: the load generator used >90% of its core for: " + ", ".join(busy)
                 + "; those figures may understate the server (try wrk)."
             )  # fmt: skip
+        starved = [row["label"] for row in rows if (row["server_cpu"] or 1) < 0.9]
+        if starved:
+            print(
+                "note: the server had less than 90% of its core for: " + ", ".join(starved)
+                + "; something else was running, so treat these figures with care."
+            )  # fmt: skip
         failing = [row["label"] for row in rows if row["non_2xx"] or row["socket_errors"]]
         if failing:
             print("WARNING: errors while measuring: " + ", ".join(failing))

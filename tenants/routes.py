@@ -33,8 +33,10 @@ async def accessibility(request: Request) -> Response:
 
 async def theme_css(request: Request) -> Response:
     """The council's colours as CSS custom properties; cached for a year per config version."""
-    tenant = request.state.tenant
-    css = stylesheet_for(tenant_branding(request.state.plugins))
+    tenant, plugins = request.state.tenant, request.state.plugins
+    css = plugins.memo.get("stylesheet")
+    if css is None:  # colour maths once per config version, not per request
+        css = plugins.memo["stylesheet"] = stylesheet_for(tenant_branding(plugins))
     current = request.query_params.get("v") == str(tenant.config_version)
     cache = f"public, max-age={ONE_YEAR}, immutable" if current else "no-cache"
     return Response(css, media_type="text/css", headers={"Cache-Control": cache})

@@ -40,8 +40,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server_port_suffix(settings: Settings, session_database: list[str]) -> Iterator[str]:
+    # Package scope: the server (and its outbox relay) must be gone before other
+    # tests run, or it would relay their outbox rows from under them.
     with live_server(settings) as suffix:
         yield suffix
 
