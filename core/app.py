@@ -15,13 +15,23 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Router
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 from tortoise.contrib.starlette import RegisterTortoise
 
 from core.api.v1 import routes as api_v1_routes
 from core.db import tortoise_config
 from core.hooks.registry import PluginRegistry
+from core.audit import routes as audit_routes
+from core.console import routes as console_routes
+from core.console import users as console_users
+from core.identity import account_routes
+from core.identity import routes as identity_routes
+from core.oauth import routes as oauth_routes
+from core.oidc import routes as oidc_routes
 from core.logging import configure_logging
 from core.runtime import Runtime
+from core.security.csrf import CsrfMiddleware
+from core.security.headers import SecurityHeadersMiddleware
 from core.settings import Settings, load_settings
 from core.web import health, platform
 from core.web.assets import BUILD_DIR, Assets
@@ -36,6 +46,17 @@ from workers.relay import OutboxRelay
 from workers.scheduler import build_scheduler
 
 logger = logging.getLogger(__name__)
+
+
+class CarepurseApp(Starlette):
+    """Starlette with security headers outside everything, error pages included.
+
+    (Starlette's ServerErrorMiddleware is always outermost, so a header middleware
+    in the normal list would miss the 500 page.)
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack())
 
 
 def create_app(
@@ -84,16 +105,31 @@ def create_app(
             yield
 
     site = SiteDispatcher(
-        platform_app=Router(routes=platform.routes),
-        tenant_app=Router(routes=[*tenant_routes.routes, Mount("/api/v1", routes=api_v1_routes)]),
+        platform_app=Router(routes=[*platform.routes, *identity_routes.routes]),
+        tenant_app=Router(
+            routes=[
+                *tenant_routes.routes,
+                *identity_routes.routes,
+                *oidc_routes.routes,
+                *account_routes.routes,
+                *console_routes.routes,
+                *console_users.routes,
+                *audit_routes.routes,
+                *oauth_routes.routes,
+                Mount("/api/v1", routes=api_v1_routes),
+            ]
+        ),
     )
-    app = Starlette(
+    app = CarepurseApp(
         routes=[
             *health.routes,
             Mount("/static", app=StaticFiles(directory=BUILD_DIR), name="static"),
             Mount("", app=site),
         ],
-        middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
+        middleware=[
+            Middleware(GZipMiddleware, minimum_size=1024),
+            Middleware(CsrfMiddleware, settings=settings),
+        ],
         exception_handlers=exception_handlers,
         lifespan=lifespan,
     )

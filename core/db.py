@@ -16,6 +16,10 @@ MODEL_MODULES = [
     "tenants.models",
     "core.outbox.models",
     "core.jobs.models",
+    "core.identity.models",
+    "core.audit.models",
+    "core.email.models",
+    "core.oauth.models",
 ]
 
 

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     outbox_retention_days: int = Field(default=30, ge=1)
     run_embedded_scheduler: bool | None = None
     housekeeping_hour: int = Field(default=2, ge=0, le=23)
+    session_idle_minutes: int = Field(default=60, ge=5)
+    session_absolute_hours: int = Field(default=12, ge=1)
+    smtp_url: str | None = None
+    email_from: str = "Carepurse <no-reply@carepurse.example>"
+    api_token_minutes: int = Field(default=60, ge=5, le=1440)
 
     @field_validator("base_domain")
     @classmethod
@@ -66,6 +71,11 @@ class Settings(BaseSettings):
         if self.run_embedded_scheduler is not None:
             return self.run_embedded_scheduler
         return self.broker_is_embedded and self.environment == "development"
+
+    @property
+    def is_local(self) -> bool:
+        """Development and tests: plain-http cookies allowed, the dev mailbox shown."""
+        return self.environment in ("development", "test")
 
     @property
     def is_sqlite(self) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.email.services import ACTOR_NAME as DELIVER_EMAIL
+from core.email.services import deliver
 from core.housekeeping.services import ACTOR_NAME, run_daily_housekeeping
 from workers import runtime
 from workers.registry import job
@@ -12,3 +14,8 @@ from workers.registry import job
 @job(actor_name=ACTOR_NAME, queue_name="housekeeping", max_retries=5, min_backoff=10_000)
 async def daily_housekeeping(tenant_id: int, run_date: str) -> None:
     await run_daily_housekeeping(runtime.current().core, tenant_id, date.fromisoformat(run_date))
+
+
+@job(actor_name=DELIVER_EMAIL, queue_name="email", max_retries=8, min_backoff=30_000)
+async def deliver_email(tenant_id: int | None, email_id: str) -> None:
+    await deliver(email_id, runtime.current().core.settings)

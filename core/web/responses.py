@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from core.console.sections import sections_for
 from core.runtime import Runtime
 from core.theming.page import footer_links, page_notices, tenant_branding
 
@@ -20,8 +21,10 @@ def page_context(request: Request, page_title: str) -> dict[str, Any]:
     runtime = runtime_of(request)
     settings = runtime.settings
     plugins = getattr(request.state, "plugins", None)
+    actor = getattr(request.state, "actor", None)
     if plugins is None:
         return {
+            "actor": actor,
             "page_title": page_title,
             "site_name": settings.platform_name,
             "branding": None,
@@ -34,6 +37,8 @@ def page_context(request: Request, page_title: str) -> dict[str, Any]:
     tenant = request.state.tenant
     branding = tenant_branding(plugins)
     return {
+        "actor": actor,
+        "console_sections": sections_for(actor.council_permissions) if actor else [],
         "page_title": page_title,
         "site_name": branding.council_name,
         "branding": branding,

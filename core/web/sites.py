@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.api.problem import problem, wants_problem_json
+from core.web.identity import identify
 from core.web.responses import render, runtime_of
 from tenants.resolution import SiteKind, resolve_host
 
@@ -49,6 +50,7 @@ class SiteDispatcher:
         state = scope.setdefault("state", {})
         state["site"] = match.kind
         if match.kind == SiteKind.PLATFORM:
+            state["actor"] = await identify(scope, None, runtime)
             await self.platform_app(scope, receive, send)
             return
         if match.kind == SiteKind.UNKNOWN or match.tenant is None:
@@ -80,4 +82,5 @@ class SiteDispatcher:
             return
         state["tenant"] = tenant
         state["plugins"] = runtime.plugins_for(tenant)
+        state["actor"] = await identify(scope, tenant, runtime)
         await self.tenant_app(scope, receive, send)

@@ -1,0 +1,1 @@
+"""The council console: pages for council officers and admins."""

@@ -1,0 +1,29 @@
+"""The console's sections, shown on its home page and in its side navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.identity.roles import Permission
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    href: str
+    description: str
+    permission: Permission
+
+
+SECTIONS = (
+    Section("People and staff", "/council/users",
+            "Add people and staff, change roles, bar or unbar accounts.", Permission.VIEW_USERS),
+    Section("Audit log", "/council/audit",
+            "Who signed in, what changed and who changed it.", Permission.VIEW_AUDIT),
+    Section("API clients", "/council/api-clients",
+            "Partner systems allowed to use the council's API.", Permission.MANAGE_API_CLIENTS),
+)
+
+
+def sections_for(permissions: frozenset[Permission]) -> list[Section]:
+    return [section for section in SECTIONS if section.permission in permissions]

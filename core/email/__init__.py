@@ -1,0 +1,1 @@
+"""Outgoing email: queued with the change that causes it, delivered by a worker."""

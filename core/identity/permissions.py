@@ -1,0 +1,105 @@
+"""Permission checks used by services. A refusal is audited and raised as PermissionDenied.
+
+Things a member may not even see (another council's rows, a person they do not
+support) are reported as NotFound, so existence never leaks.
+"""
+
+from __future__ import annotations
+
+from core.audit.actions import AuditAction
+from core.audit.services import record
+from core.clock import uk_today
+from core.errors import CarepurseError, NotFound
+from core.identity.actor import Actor
+from core.identity.models import Membership, MembershipStatus, PersonAccess, Role
+from core.identity.roles import PERSON_LEVEL, Permission
+
+
+class PermissionDenied(CarepurseError):
+    """Signed in, allowed to see the thing, but not to do this to it."""
+
+
+class SignInRequired(CarepurseError):
+    """The action needs a signed-in member of this council."""
+
+
+def require_member(actor: Actor) -> Membership:
+    if actor.membership is None or actor.membership.status != MembershipStatus.ACTIVE:
+        raise SignInRequired("sign in to do this")
+    return actor.membership
+
+
+async def refuse(actor: Actor, permission: Permission, target: str) -> PermissionDenied:
+    await record(
+        actor.tenant.id if actor.tenant else None,
+        AuditAction.PERMISSION_REFUSED,
+        actor,
+        target_type="permission",
+        target_id=permission.value,
+        target_label=target,
+    )
+    return PermissionDenied(f"you do not have permission to do this ({permission.value})")
+
+
+async def require_council(actor: Actor, permission: Permission) -> Membership:
+    """A council-wide permission (manage users, view audit...)."""
+    membership = require_member(actor)
+    if permission not in actor.council_permissions:
+        raise await refuse(actor, permission, "council")
+    return membership
+
+
+async def active_access(person: Membership, grantee: Membership) -> PersonAccess | None:
+    today = uk_today()
+    grants = await PersonAccess.filter(
+        tenant_id=person.tenant_id, person_id=person.id, grantee_id=grantee.id,
+        revoked_at__isnull=True,
+    )
+    live = [g for g in grants if g.expires_on is None or g.expires_on >= today]
+    # Manage beats review when a member holds both.
+    return max(live, key=lambda g: g.access == "manage", default=None)
+
+
+async def person_permissions(actor: Actor, person: Membership) -> frozenset[Permission]:
+    """What ``actor`` may do for ``person``: council role, self, or circle/broker access."""
+    if actor.membership is None or actor.membership.status != MembershipStatus.ACTIVE:
+        return frozenset()
+    if actor.tenant is None or person.tenant_id != actor.tenant.id:
+        return frozenset()
+    granted = set(actor.council_permissions) & set(PERSON_LEVEL["manage"])
+    if person.id == actor.membership.id and Role.PERSON in actor.roles:
+        granted |= PERSON_LEVEL["manage"]
+    access = await active_access(person, actor.membership)
+    if access is not None:
+        granted |= PERSON_LEVEL[access.access]
+    return frozenset(granted)
+
+
+async def get_person(actor: Actor, person_id: object) -> Membership:
+    """A person this actor may see; anything else (other council, no access) is NotFound."""
+    if actor.tenant is None:
+        raise NotFound("no such person")
+    person = await Membership.get_or_none(id=person_id, tenant_id=actor.tenant.id).prefetch_related(
+        "user"
+    ) if _is_uuid(person_id) else None
+    if person is None or Role.PERSON.value not in person.roles:
+        raise NotFound("no such person")
+    if Permission.VIEW_PERSON not in await person_permissions(actor, person):
+        await refuse(actor, Permission.VIEW_PERSON, f"person {person.id}")
+        raise NotFound("no such person")
+    return person
+
+
+async def require_person(actor: Actor, person: Membership, permission: Permission) -> None:
+    if permission not in await person_permissions(actor, person):
+        raise await refuse(actor, permission, f"person {person.id}")
+
+
+def _is_uuid(value: object) -> bool:
+    from uuid import UUID
+
+    try:
+        UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,220 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+import functools
+from core.email.models import EmailStatus
+from core.identity.models import AccessKind, AccessLevel, InvitationPurpose, MembershipStatus
+from json import dumps, loads
+from tortoise.fields.base import OnDelete
+from uuid import uuid4
+from tortoise import fields
+
+class Migration(migrations.Migration):
+    dependencies = [('carepurse', '0001_initial')]
+
+    initial = False
+
+    operations = [
+        ops.CreateModel(
+            name='AuditChainHead',
+            fields=[
+                ('chain', fields.IntField(primary_key=True, unique=True, db_index=True)),
+                ('sequence', fields.BigIntField(default=0)),
+                ('last_hash', fields.CharField(max_length=64)),
+            ],
+            options={'table': 'audit_chain_head', 'app': 'carepurse', 'pk_attr': 'chain', 'table_description': 'The last event of each chain, locked while appending so the chain never forks.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='AuditEvent',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('chain', fields.IntField()),
+                ('sequence', fields.BigIntField()),
+                ('tenant_id', fields.IntField(null=True, db_index=True)),
+                ('occurred_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('actor_user_id', fields.UUIDField(null=True)),
+                ('actor_label', fields.CharField(max_length=300)),
+                ('action', fields.CharField(db_index=True, max_length=60)),
+                ('target_type', fields.CharField(null=True, max_length=60)),
+                ('target_id', fields.CharField(null=True, max_length=64)),
+                ('target_label', fields.CharField(null=True, max_length=300)),
+                ('ip', fields.CharField(null=True, max_length=45)),
+                ('details', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('previous_hash', fields.CharField(max_length=64)),
+                ('hash', fields.CharField(max_length=64)),
+            ],
+            options={'table': 'audit_event', 'app': 'carepurse', 'unique_together': (('chain', 'sequence'),), 'pk_attr': 'id', 'table_description': 'Something a council must be able to account for: who did what, to what, when.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='EmailMessage',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('tenant_id', fields.IntField(null=True, db_index=True)),
+                ('to_address', fields.CharField(max_length=254)),
+                ('subject', fields.CharField(max_length=200)),
+                ('body_text', fields.TextField(unique=False)),
+                ('purpose', fields.CharField(max_length=40)),
+                ('status', fields.CharEnumField(default=EmailStatus.QUEUED, description='QUEUED: queued\nSENT: sent\nKEPT: kept\nFAILED: failed', enum_type=EmailStatus, max_length=16)),
+                ('attempts', fields.IntField(default=0)),
+                ('last_error', fields.TextField(null=True, unique=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'email_message', 'app': 'carepurse', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='SignInThrottle',
+            fields=[
+                ('key', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=300)),
+                ('failures', fields.IntField(default=0)),
+                ('window_started_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('blocked_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'sign_in_throttle', 'app': 'carepurse', 'pk_attr': 'key', 'table_description': 'Failed sign-ins per account or per address, with a bounded back-off.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='User',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('email', fields.CharField(null=True, unique=True, max_length=254)),
+                ('password_hash', fields.CharField(null=True, max_length=255)),
+                ('display_name', fields.CharField(max_length=120)),
+                ('is_platform_operator', fields.BooleanField(default=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+                ('last_sign_in_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('password_changed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'user_account', 'app': 'carepurse', 'pk_attr': 'id', 'table_description': 'One login, usable in every council where it has a membership.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ApiClient',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('carepurse.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('name', fields.CharField(max_length=120)),
+                ('client_id', fields.CharField(unique=True, max_length=64)),
+                ('secret_hash', fields.CharField(max_length=128)),
+                ('scopes', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('created_by', fields.ForeignKeyField('carepurse.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('last_used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'api_client', 'app': 'carepurse', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ExternalIdentity',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.ForeignKeyField('carepurse.User', source_field='user_id', db_constraint=True, to_field='id', related_name='external_identities', on_delete=OnDelete.CASCADE)),
+                ('tenant', fields.ForeignKeyField('carepurse.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('issuer', fields.CharField(max_length=500)),
+                ('subject', fields.CharField(max_length=255)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'external_identity', 'app': 'carepurse', 'unique_together': (('issuer', 'subject'),), 'pk_attr': 'id', 'table_description': "A council identity provider's user, identified by (issuer, subject), never by email."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Membership',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('carepurse.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('carepurse.User', source_field='user_id', db_constraint=True, to_field='id', related_name='memberships', on_delete=OnDelete.CASCADE)),
+                ('roles', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('status', fields.CharEnumField(default=MembershipStatus.ACTIVE, description='ACTIVE: active\nBARRED: barred', enum_type=MembershipStatus, max_length=16)),
+                ('barred_reason', fields.TextField(null=True, unique=False)),
+                ('barred_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('barred_by', fields.ForeignKeyField('carepurse.User', source_field='barred_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'membership', 'app': 'carepurse', 'unique_together': (('tenant', 'user'),), 'pk_attr': 'id', 'table_description': "A user's place in one council, with roles. Barring is per council."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Invitation',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('carepurse.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('email', fields.CharField(max_length=254)),
+                ('purpose', fields.CharEnumField(description='CIRCLE: circle\nCOUNCIL: council', enum_type=InvitationPurpose, max_length=16)),
+                ('roles', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('person', fields.ForeignKeyField('carepurse.Membership', source_field='person_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('access', fields.CharEnumField(null=True, description='REVIEW: review\nMANAGE: manage', enum_type=AccessLevel, max_length=16)),
+                ('access_expires_on', fields.DateField(null=True)),
+                ('token_hash', fields.CharField(unique=True, max_length=64)),
+                ('invited_by', fields.ForeignKeyField('carepurse.User', source_field='invited_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('accepted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('accepted_by', fields.ForeignKeyField('carepurse.User', source_field='accepted_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'invitation', 'app': 'carepurse', 'pk_attr': 'id', 'table_description': "An emailed one-time link to join a person's circle or the council's staff."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='PasswordResetToken',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.ForeignKeyField('carepurse.User', source_field='user_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('token_hash', fields.CharField(unique=True, max_length=64)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'password_reset_token', 'app': 'carepurse', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='PersonAccess',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('tenant', fields.ForeignKeyField('carepurse.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('person', fields.ForeignKeyField('carepurse.Membership', source_field='person_id', db_constraint=True, to_field='id', related_name='supporters', on_delete=OnDelete.CASCADE)),
+                ('grantee', fields.ForeignKeyField('carepurse.Membership', source_field='grantee_id', db_constraint=True, to_field='id', related_name='supporting', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='CIRCLE: circle\nBROKER: broker', enum_type=AccessKind, max_length=16)),
+                ('access', fields.CharEnumField(description='REVIEW: review\nMANAGE: manage', enum_type=AccessLevel, max_length=16)),
+                ('expires_on', fields.DateField(null=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('created_by', fields.ForeignKeyField('carepurse.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
+                ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'person_access', 'app': 'carepurse', 'pk_attr': 'id', 'table_description': "A circle member's or broker's access to one person's pages, optionally expiring."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='SessionHandoff',
+            fields=[
+                ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64)),
+                ('user', fields.ForeignKeyField('carepurse.User', source_field='user_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('tenant', fields.ForeignKeyField('carepurse.Tenant', source_field='tenant_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'session_handoff', 'app': 'carepurse', 'pk_attr': 'id', 'table_description': "A one-minute, one-use ticket to carry a sign-in to another council's site."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='UserSession',
+            fields=[
+                ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64)),
+                ('tenant', fields.ForeignKeyField('carepurse.Tenant', source_field='tenant_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('carepurse.User', source_field='user_id', db_constraint=True, to_field='id', related_name='sessions', on_delete=OnDelete.CASCADE)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('last_seen_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('ended_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('ip', fields.CharField(null=True, max_length=45)),
+            ],
+            options={'table': 'user_session', 'app': 'carepurse', 'pk_attr': 'id', 'table_description': 'A signed-in browser on one site. The cookie holds a token, and only its hash is stored.'},
+            bases=['Model'],
+        ),
+    ]

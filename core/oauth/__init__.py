@@ -1,0 +1,1 @@
+"""Partner API clients: OAuth2 client credentials, scoped JWTs bound to one council."""

@@ -1,0 +1,1 @@
+"""Cross-cutting protections: security headers and cross-site request refusal."""
