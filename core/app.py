@@ -19,16 +19,16 @@ from starlette.types import ASGIApp
 from tortoise.contrib.starlette import RegisterTortoise
 
 from core.api.v1 import routes as api_v1_routes
-from core.db import tortoise_config
-from core.hooks.registry import PluginRegistry
 from core.audit import routes as audit_routes
 from core.console import routes as console_routes
 from core.console import users as console_users
+from core.db import tortoise_config
+from core.hooks.registry import PluginRegistry
 from core.identity import account_routes
 from core.identity import routes as identity_routes
+from core.logging import configure_logging
 from core.oauth import routes as oauth_routes
 from core.oidc import routes as oidc_routes
-from core.logging import configure_logging
 from core.runtime import Runtime
 from core.security.csrf import CsrfMiddleware
 from core.security.headers import SecurityHeadersMiddleware

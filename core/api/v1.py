@@ -7,12 +7,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.api.openapi import Operation, build_document
+from core.audit import api as audit_api
+from core.identity import api as identity_api
 from core.web.responses import render
 from tenants import api as tenants_api
 
 API_VERSION = "1.0.0"
-OPERATIONS: list[Operation] = [*tenants_api.operations]
-ENDPOINTS = {**tenants_api.endpoints}
+API_MODULES = (tenants_api, identity_api, audit_api)
+OPERATIONS: list[Operation] = [op for module in API_MODULES for op in module.operations]
+ENDPOINTS = {name: fn for module in API_MODULES for name, fn in module.endpoints.items()}
 
 
 def openapi_document() -> dict[str, object]:

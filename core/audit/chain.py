@@ -9,8 +9,18 @@ from typing import Any
 GENESIS = "0" * 64
 
 HASHED_FIELDS = (
-    "chain", "sequence", "tenant_id", "occurred_at", "actor_user_id", "actor_label", "action",
-    "target_type", "target_id", "target_label", "ip", "details",
+    "chain",
+    "sequence",
+    "tenant_id",
+    "occurred_at",
+    "actor_user_id",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "ip",
+    "details",
 )
 
 
@@ -18,7 +28,10 @@ def canonical(values: dict[str, Any]) -> bytes:
     """A stable byte form of a row: sorted keys, no spaces, ISO times, strings for UUIDs."""
     return json.dumps(
         {name: values[name] for name in HASHED_FIELDS},
-        sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+        ensure_ascii=False,
     ).encode()
 
 

@@ -87,7 +87,8 @@ async def record(
         }
         digest = event_hash(head.last_hash, values)
         event = await AuditEvent.create(**values, previous_hash=head.last_hash, hash=digest)
-        await AuditChainHead.filter(chain=chain).update(sequence=values["sequence"],
-                                                        last_hash=digest)
+        await AuditChainHead.filter(chain=chain).update(
+            sequence=values["sequence"], last_hash=digest
+        )
     logger.info("audit %s %s by %s", tenant_id, action.value, actor.audit_label)
     return event

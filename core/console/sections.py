@@ -16,12 +16,24 @@ class Section:
 
 
 SECTIONS = (
-    Section("People and staff", "/council/users",
-            "Add people and staff, change roles, bar or unbar accounts.", Permission.VIEW_USERS),
-    Section("Audit log", "/council/audit",
-            "Who signed in, what changed and who changed it.", Permission.VIEW_AUDIT),
-    Section("API clients", "/council/api-clients",
-            "Partner systems allowed to use the council's API.", Permission.MANAGE_API_CLIENTS),
+    Section(
+        "People and staff",
+        "/council/users",
+        "Add people and staff, change roles, bar or unbar accounts.",
+        Permission.VIEW_USERS,
+    ),
+    Section(
+        "Audit log",
+        "/council/audit",
+        "Who signed in, what changed and who changed it.",
+        Permission.VIEW_AUDIT,
+    ),
+    Section(
+        "API clients",
+        "/council/api-clients",
+        "Partner systems allowed to use the council's API.",
+        Permission.MANAGE_API_CLIENTS,
+    ),
 )
 
 

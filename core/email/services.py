@@ -33,8 +33,12 @@ async def queue_email(
         body_text=body_text,
         purpose=purpose,
     )
-    await enqueue(ACTOR_NAME, tenant_id=tenant_id, email_id=str(message.id),
-                  idempotency_key=f"email:{message.id}")
+    await enqueue(
+        ACTOR_NAME,
+        tenant_id=tenant_id,
+        email_id=str(message.id),
+        idempotency_key=f"email:{message.id}",
+    )
     return message
 
 

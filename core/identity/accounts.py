@@ -56,7 +56,9 @@ def normalise_email(email: str) -> str:
 def check_new_password(password: str, email: str | None = None) -> None:
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(FieldProblem("password", f"must be at least {MIN_PASSWORD_LENGTH} characters"))
+        problems.append(
+            FieldProblem("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+        )
     elif email and password.strip().lower() == email.lower():
         problems.append(FieldProblem("password", "must not be your email address"))
     if problems:
@@ -82,14 +84,24 @@ async def sign_in_with_password(
     tenant_id = tenant.id if tenant else None
     until = await throttle.blocked_until(throttle.account_key(email), throttle.address_key(ip))
     if until is not None:
-        await record(tenant_id, AuditAction.SIGN_IN_FAILED, attempt, target_label=email,
-                     details={"reason": "throttled"})
+        await record(
+            tenant_id,
+            AuditAction.SIGN_IN_FAILED,
+            attempt,
+            target_label=email,
+            details={"reason": "throttled"},
+        )
         raise SignInThrottled(until)
     user = await User.get_or_none(email=email)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         await throttle.record_sign_in_failure(email, ip)
-        await record(tenant_id, AuditAction.SIGN_IN_FAILED, attempt, target_label=email,
-                     details={"reason": "wrong email or password"})
+        await record(
+            tenant_id,
+            AuditAction.SIGN_IN_FAILED,
+            attempt,
+            target_label=email,
+            details={"reason": "wrong email or password"},
+        )
         raise SignInRefused(GENERIC_REFUSAL)
     await throttle.clear(email)
     if user.password_hash and needs_rehash(user.password_hash):
@@ -103,12 +115,23 @@ async def sign_in_with_password(
         if membership is None:
             raise NotAMember(user, await councils_of(user))
         if membership.status == MembershipStatus.BARRED:
-            await record(tenant_id, AuditAction.SIGN_IN_FAILED,
-                         Actor(tenant=tenant, user=user, ip=ip), target_type="membership",
-                         target_id=membership.id, details={"reason": "barred"})
+            await record(
+                tenant_id,
+                AuditAction.SIGN_IN_FAILED,
+                Actor(tenant=tenant, user=user, ip=ip),
+                target_type="membership",
+                target_id=membership.id,
+                details={"reason": "barred"},
+            )
             raise AccountBarred(membership)
-    await record(tenant_id, AuditAction.SIGN_IN, Actor(tenant=tenant, user=user, ip=ip),
-                 target_type="user", target_id=user.id, details={"method": "password"})
+    await record(
+        tenant_id,
+        AuditAction.SIGN_IN,
+        Actor(tenant=tenant, user=user, ip=ip),
+        target_type="user",
+        target_id=user.id,
+        details={"method": "password"},
+    )
     return SignedIn(user, membership)
 
 

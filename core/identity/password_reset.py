@@ -51,8 +51,13 @@ async def request_reset(tenant: Tenant | None, email: str, site_url: str, ip: st
         "If it was not you, you can ignore this email: your password has not changed.\n",
         purpose="password_reset",
     )
-    await record(tenant.id if tenant else None, AuditAction.PASSWORD_RESET_REQUESTED,
-                 Actor(tenant=tenant, user=user, ip=ip), target_type="user", target_id=user.id)
+    await record(
+        tenant.id if tenant else None,
+        AuditAction.PASSWORD_RESET_REQUESTED,
+        Actor(tenant=tenant, user=user, ip=ip),
+        target_type="user",
+        target_id=user.id,
+    )
 
 
 async def valid_reset(token: str) -> PasswordResetToken:
@@ -70,8 +75,9 @@ async def complete_reset(
     """Set the new password, spend the link, and sign the account out everywhere."""
     reset = await valid_reset(token)
     if password != confirm:
-        raise InvalidInput("the passwords do not match",
-                           [FieldProblem("confirm", "Enter the same password twice")])
+        raise InvalidInput(
+            "the passwords do not match", [FieldProblem("confirm", "Enter the same password twice")]
+        )
     user = reset.user
     check_new_password(password, user.email)
     # Spend the link first (conditionally): of two submissions, only one proceeds.
@@ -84,7 +90,12 @@ async def complete_reset(
     await end_all_sessions(user.id)
     if user.email:
         await throttle.clear(user.email)
-    await record(tenant.id if tenant else None, AuditAction.PASSWORD_CHANGED,
-                 Actor(tenant=tenant, user=user, ip=ip), target_type="user", target_id=user.id,
-                 details={"via": "reset link"})
+    await record(
+        tenant.id if tenant else None,
+        AuditAction.PASSWORD_CHANGED,
+        Actor(tenant=tenant, user=user, ip=ip),
+        target_type="user",
+        target_id=user.id,
+        details={"via": "reset link"},
+    )
     return user

@@ -52,7 +52,9 @@ async def require_council(actor: Actor, permission: Permission) -> Membership:
 async def active_access(person: Membership, grantee: Membership) -> PersonAccess | None:
     today = uk_today()
     grants = await PersonAccess.filter(
-        tenant_id=person.tenant_id, person_id=person.id, grantee_id=grantee.id,
+        tenant_id=person.tenant_id,
+        person_id=person.id,
+        grantee_id=grantee.id,
         revoked_at__isnull=True,
     )
     live = [g for g in grants if g.expires_on is None or g.expires_on >= today]
@@ -79,9 +81,13 @@ async def get_person(actor: Actor, person_id: object) -> Membership:
     """A person this actor may see; anything else (other council, no access) is NotFound."""
     if actor.tenant is None:
         raise NotFound("no such person")
-    person = await Membership.get_or_none(id=person_id, tenant_id=actor.tenant.id).prefetch_related(
-        "user"
-    ) if _is_uuid(person_id) else None
+    person = (
+        await Membership.get_or_none(id=person_id, tenant_id=actor.tenant.id).prefetch_related(
+            "user"
+        )
+        if _is_uuid(person_id)
+        else None
+    )
     if person is None or Role.PERSON.value not in person.roles:
         raise NotFound("no such person")
     if Permission.VIEW_PERSON not in await person_permissions(actor, person):

@@ -23,8 +23,13 @@ class Permission(StrEnum):
 COUNCIL_WIDE: dict[Role, frozenset[Permission]] = {
     Role.COUNCIL_ADMIN: frozenset(Permission),
     Role.COUNCIL_OFFICER: frozenset(
-        {Permission.VIEW_PERSON, Permission.MANAGE_PERSON, Permission.MANAGE_CIRCLE,
-         Permission.VIEW_USERS, Permission.VIEW_AUDIT}
+        {
+            Permission.VIEW_PERSON,
+            Permission.MANAGE_PERSON,
+            Permission.MANAGE_CIRCLE,
+            Permission.VIEW_USERS,
+            Permission.VIEW_AUDIT,
+        }
     ),
     Role.BROKER: frozenset(),
     Role.PERSON: frozenset(),

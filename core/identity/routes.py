@@ -32,14 +32,16 @@ from core.web.responses import render, runtime_of
 
 def set_session_cookie(response: Response, request: Request, value: str) -> None:
     policy = session_cookie_policy(request.scope, runtime_of(request))
-    response.set_cookie(policy.name, value, httponly=True, secure=policy.secure, samesite="lax",
-                        path="/")
+    response.set_cookie(
+        policy.name, value, httponly=True, secure=policy.secure, samesite="lax", path="/"
+    )
 
 
 def clear_session_cookie(response: Response, request: Request) -> None:
     policy = session_cookie_policy(request.scope, runtime_of(request))
-    response.delete_cookie(policy.name, path="/", secure=policy.secure, httponly=True,
-                           samesite="lax")
+    response.delete_cookie(
+        policy.name, path="/", secure=policy.secure, httponly=True, samesite="lax"
+    )
 
 
 async def begin_session(request: Request, user: User, next_url: str) -> Response:
@@ -48,8 +50,9 @@ async def begin_session(request: Request, user: User, next_url: str) -> Response
     if old is not None:
         await end_session(old)
     runtime = runtime_of(request)
-    cookie = await start_session(user, request.state.actor.tenant, runtime.settings,
-                                 client_ip(request.scope))
+    cookie = await start_session(
+        user, request.state.actor.tenant, runtime.settings, client_ip(request.scope)
+    )
     response = see_other(safe_next(next_url, "/account"))
     set_session_cookie(response, request, cookie)
     return response
@@ -87,19 +90,36 @@ async def sign_in(request: Request) -> Response:
     try:
         result = await sign_in_with_password(tenant, email, password, client_ip(request.scope))
     except SignInThrottled as refused:
-        return sign_in_page(request, 429, values={"email": email}, next=next_url,
-                            throttled_minutes=_minutes_until(refused.until))
+        return sign_in_page(
+            request,
+            429,
+            values={"email": email},
+            next=next_url,
+            throttled_minutes=_minutes_until(refused.until),
+        )
     except SignInRefused:
-        return sign_in_page(request, 400, errors={"email": GENERIC_REFUSAL},
-                            values={"email": email}, next=next_url)
+        return sign_in_page(
+            request, 400, errors={"email": GENERIC_REFUSAL}, values={"email": email}, next=next_url
+        )
     except AccountBarred as barred:
-        return render(request, "identity/barred.html", "You cannot use this website",
-                      status_code=403, reason=barred.membership.barred_reason)
+        return render(
+            request,
+            "identity/barred.html",
+            "You cannot use this website",
+            status_code=403,
+            reason=barred.membership.barred_reason,
+        )
     except NotAMember as outsider:
-        councils = [{"name": t.name, "url": council_url(request, t.slug)[0]}
-                    for t in outsider.councils]
-        return render(request, "identity/not_a_member.html", "Account not part of this council",
-                      status_code=403, councils=councils)
+        councils = [
+            {"name": t.name, "url": council_url(request, t.slug)[0]} for t in outsider.councils
+        ]
+        return render(
+            request,
+            "identity/not_a_member.html",
+            "Account not part of this council",
+            status_code=403,
+            councils=councils,
+        )
     return await begin_session(request, result.user, next_url)
 
 
@@ -108,8 +128,13 @@ async def sign_out(request: Request) -> Response:
     actor = actor_of(request)
     if session is not None:
         await end_session(session)
-        await record(actor.tenant.id if actor.tenant else None, AuditAction.SIGN_OUT, actor,
-                     target_type="user", target_id=actor.user.id if actor.user else None)
+        await record(
+            actor.tenant.id if actor.tenant else None,
+            AuditAction.SIGN_OUT,
+            actor,
+            target_type="user",
+            target_id=actor.user.id if actor.user else None,
+        )
     response = see_other("/signed-out")
     clear_session_cookie(response, request)
     return response
@@ -120,17 +145,23 @@ async def signed_out(request: Request) -> Response:
 
 
 async def forgotten_password_form(request: Request) -> Response:
-    return render(request, "identity/forgotten_password.html", "Reset your password",
-                  errors={}, values={})
+    return render(
+        request, "identity/forgotten_password.html", "Reset your password", errors={}, values={}
+    )
 
 
 async def forgotten_password(request: Request) -> Response:
     values = await form_values(request)
     email = values.get("email", "")
     if "@" not in email:
-        return render(request, "identity/forgotten_password.html", "Reset your password",
-                      status_code=400, values=values,
-                      errors={"email": "Enter an email address, like name@example.com"})
+        return render(
+            request,
+            "identity/forgotten_password.html",
+            "Reset your password",
+            status_code=400,
+            values=values,
+            errors={"email": "Enter an email address, like name@example.com"},
+        )
     site_url = str(request.base_url)
     await request_reset(actor_of(request).tenant, email, site_url, client_ip(request.scope))
     return render(request, "identity/check_email.html", "Check your email", email=email)
@@ -141,25 +172,57 @@ async def reset_password_form(request: Request) -> Response:
     try:
         await valid_reset(token)
     except InvalidInput:
-        return render(request, "identity/reset_password.html", "Choose a new password",
-                      status_code=410, token=token, errors={}, expired=EXPIRED)
-    return render(request, "identity/reset_password.html", "Choose a new password",
-                  token=token, errors={}, expired=None)
+        return render(
+            request,
+            "identity/reset_password.html",
+            "Choose a new password",
+            status_code=410,
+            token=token,
+            errors={},
+            expired=EXPIRED,
+        )
+    return render(
+        request,
+        "identity/reset_password.html",
+        "Choose a new password",
+        token=token,
+        errors={},
+        expired=None,
+    )
 
 
 async def reset_password(request: Request) -> Response:
     token = request.path_params["token"]
     values = await form_values(request)
     try:
-        user = await complete_reset(actor_of(request).tenant, token, values.get("password", ""),
-                                    values.get("confirm", ""), client_ip(request.scope))
+        user = await complete_reset(
+            actor_of(request).tenant,
+            token,
+            values.get("password", ""),
+            values.get("confirm", ""),
+            client_ip(request.scope),
+        )
     except InvalidInput as refused:
         errors = field_errors(refused.problems)
         if "token" in errors:
-            return render(request, "identity/reset_password.html", "Choose a new password",
-                          status_code=410, token=token, errors={}, expired=EXPIRED)
-        return render(request, "identity/reset_password.html", "Choose a new password",
-                      status_code=400, token=token, errors=errors, expired=None)
+            return render(
+                request,
+                "identity/reset_password.html",
+                "Choose a new password",
+                status_code=410,
+                token=token,
+                errors={},
+                expired=EXPIRED,
+            )
+        return render(
+            request,
+            "identity/reset_password.html",
+            "Choose a new password",
+            status_code=400,
+            token=token,
+            errors=errors,
+            expired=None,
+        )
     return await begin_session(request, user, "/account")
 
 

@@ -97,8 +97,12 @@ class CsrfMiddleware:
             from core.web.responses import render
 
             try:
-                response = render(request, "errors/forbidden_cross_site.html",
-                                  "Form could not be sent", status_code=403)
+                response = render(
+                    request,
+                    "errors/forbidden_cross_site.html",
+                    "Form could not be sent",
+                    status_code=403,
+                )
             except Exception:  # the site may not be resolved yet (platform/unknown host)
                 from starlette.responses import PlainTextResponse
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -11,6 +12,8 @@ from starlette.responses import Response
 
 from core.api.problem import problem, wants_problem_json
 from core.errors import Conflict, InvalidInput, NotFound
+from core.identity.permissions import PermissionDenied, SignInRequired
+from core.web.forms import see_other
 from core.web.responses import render
 
 logger = logging.getLogger(__name__)
@@ -31,6 +34,19 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     """Service errors that escaped a handler: the API maps them to problems."""
     if isinstance(exc, NotFound):
         return await http_error(request, HTTPException(404, str(exc)))
+    if isinstance(exc, SignInRequired):
+        if wants_problem_json(request.url.path):
+            return problem(
+                401,
+                str(exc),
+                slug="unauthorised",
+                headers={"WWW-Authenticate": 'Bearer realm="carepurse"'},
+            )
+        return see_other(f"/sign-in?next={quote(request.url.path)}")
+    if isinstance(exc, PermissionDenied):
+        if wants_problem_json(request.url.path):
+            return problem(403, str(exc), slug="forbidden")
+        return render(request, "errors/forbidden.html", "You cannot do that", status_code=403)
     status = 409 if isinstance(exc, Conflict) else 422
     errors = exc.problems if isinstance(exc, InvalidInput) else []
     if wants_problem_json(request.url.path):
@@ -61,6 +77,8 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 exception_handlers = {
     HTTPException: http_error,
+    SignInRequired: domain_error,
+    PermissionDenied: domain_error,
     NotFound: domain_error,
     Conflict: domain_error,
     InvalidInput: domain_error,

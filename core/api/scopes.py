@@ -1,0 +1,11 @@
+"""OAuth2 scopes a council admin can give a partner API client."""
+
+from __future__ import annotations
+
+# Scope -> what it allows, shown when an admin creates a client. Later domains add theirs.
+SCOPES: dict[str, str] = {
+    "council:read": "Read the council's public profile",
+    "people:read": "Read people and their circles of support",
+    "people:write": "Add people",
+    "audit:read": "Read the audit log",
+}
