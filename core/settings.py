@@ -19,7 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 logger = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 UK_TIMEZONE = ZoneInfo("Europe/London")
-DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 - refused in production
+DEVELOPMENT_SECRET = "development-only-secret-change-me"
 
 
 class Settings(BaseSettings):
