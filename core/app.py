@@ -23,6 +23,7 @@ from core.audit import routes as audit_routes
 from core.console import routes as console_routes
 from core.console import users as console_users
 from core.db import tortoise_config
+from core.email import routes as email_routes
 from core.hooks.registry import PluginRegistry
 from core.identity import account_routes
 from core.identity import routes as identity_routes
@@ -105,7 +106,9 @@ def create_app(
             yield
 
     site = SiteDispatcher(
-        platform_app=Router(routes=[*platform.routes, *identity_routes.routes]),
+        platform_app=Router(
+            routes=[*platform.routes, *identity_routes.routes, *email_routes.routes]
+        ),
         tenant_app=Router(
             routes=[
                 *tenant_routes.routes,

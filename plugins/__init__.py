@@ -5,6 +5,7 @@ Partner plugins live in their own distributions and are found through the
 """
 
 from plugins.council_branding import CouncilBranding
+from plugins.oidc_sign_in import OidcSignIn
 from plugins.service_notice import ServiceNotice
 
-BUILTIN_PLUGINS: list[type] = [CouncilBranding, ServiceNotice]
+BUILTIN_PLUGINS: list[type] = [CouncilBranding, ServiceNotice, OidcSignIn]

@@ -10,6 +10,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from core.identity.operators import add_member_as_operator
 from core.runtime import Runtime
 from tenants import services
 from tenants.logo import upload_logo
@@ -19,12 +20,23 @@ logger = logging.getLogger(__name__)
 ASSETS = Path(__file__).parent / "demo_assets"
 
 
+DEMO_PASSWORD = "demo password 2026"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+    roles: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class DemoCouncil:
     slug: str
     name: str
     logo: str
     plugins: dict[str, dict[str, Any]] = field(default_factory=dict)
+    people: tuple[DemoPerson, ...] = ()
 
 
 DEMO_COUNCILS = (
@@ -32,6 +44,12 @@ DEMO_COUNCILS = (
         slug="riverbend",
         name="Riverbend Borough Council",
         logo="riverbend-logo.svg",
+        people=(
+            DemoPerson("admin@riverbend.example", "Alex Morgan", ("council_admin",)),
+            DemoPerson("officer@riverbend.example", "Priya Shah", ("council_officer",)),
+            DemoPerson("dora@riverbend.example", "Dora Wilkins", ("person",)),
+            DemoPerson("broker@riverbend.example", "Ben Okafor", ("broker",)),
+        ),
         plugins={
             "council-branding": {
                 "service_name": "Care and support marketplace",
@@ -54,6 +72,10 @@ DEMO_COUNCILS = (
         slug="moorfield",
         name="Moorfield District Council",
         logo="moorfield-logo.svg",
+        people=(
+            DemoPerson("admin@moorfield.example", "Sam Patel", ("council_admin",)),
+            DemoPerson("broker@riverbend.example", "Ben Okafor", ("broker",)),
+        ),
         plugins={
             "council-branding": {
                 "service_name": "My Care Purse",
@@ -111,4 +133,6 @@ async def _create(runtime: Runtime, council: DemoCouncil) -> Tenant:
     )
     logo = await asyncio.to_thread((ASSETS / council.logo).read_bytes)
     await upload_logo(runtime, tenant, council.logo, logo)
+    for person in council.people:
+        await add_member_as_operator(tenant, person.email, person.name, person.roles, DEMO_PASSWORD)
     return await Tenant.get(id=tenant.id)

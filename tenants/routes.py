@@ -55,7 +55,10 @@ async def public_file(request: Request) -> Response:
         headers={
             "Cache-Control": "public, max-age=86400",
             # Uploaded SVGs may carry script: never let a file act as a page.
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+            "Content-Security-Policy": (
+                "default-src 'none'; style-src 'unsafe-inline'; object-src 'none'; "
+                "base-uri 'none'; frame-ancestors 'none'; sandbox"
+            ),
             "X-Content-Type-Options": "nosniff",
         },
     )

@@ -13,11 +13,14 @@ from tortoise import Tortoise
 
 from core.app import create_app
 from core.hooks.registry import PluginRegistry
+from core.identity.secrets import use_fast_hashing_for_tests
 from core.settings import Settings
 from plugins import BUILTIN_PLUGINS
 from tests.support.database import empty_tables, open_session_database, table_names
 from tests.support.environment import test_settings
 from tests.support.plugins import TEST_PLUGINS
+
+use_fast_hashing_for_tests()
 
 
 @pytest.fixture(scope="session")

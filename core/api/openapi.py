@@ -42,6 +42,18 @@ class Operation:
     problems: tuple[int, ...] = (404,)
     response_media_type: str = "application/json"
     extra_responses: dict[str, Any] = field(default_factory=dict)
+    parameters: tuple[dict[str, Any], ...] = ()
+
+
+def query_parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    """An optional query parameter (OpenAPI parameter object); ``schema`` defaults to a string."""
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
 
 
 def build_document(operations: list[Operation], *, title: str, version: str) -> dict[str, Any]:
@@ -73,13 +85,16 @@ def build_document(operations: list[Operation], *, title: str, version: str) -> 
                 },
             }
         responses.update(op.extra_responses)
-        paths.setdefault(op.path, {})[op.method.lower()] = {
+        operation: dict[str, Any] = {
             "operationId": op.operation_id,
             "summary": op.summary,
             "description": op.description,
             "tags": list(op.tags),
             "responses": responses,
         }
+        if op.parameters:
+            operation["parameters"] = list(op.parameters)
+        paths.setdefault(op.path, {})[op.method.lower()] = operation
     return {
         "openapi": "3.1.0",
         "info": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -57,6 +58,27 @@ async def _head(chain: int) -> AuditChainHead:
     return await AuditChainHead.filter(chain=chain).select_for_update().get()
 
 
+def _json_number(text: str) -> float | int:
+    # PostgreSQL's jsonb hands 1e+20 back as 100000000000000000000: keep whole numbers as ints.
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def plain_details(details: dict[str, Any] | None) -> dict[str, Any]:
+    """``details`` as the JSON the database will hand back, so the hash survives a round trip.
+
+    Without this a UUID, date or tuple would be hashed one way (``str``) and
+    stored another (the JSON encoder's way, or not at all), a whole-number
+    float would come back from jsonb as an int, and NaN would be refused.
+    """
+    plain: dict[str, Any] = json.loads(
+        json.dumps(details or {}, default=str),
+        parse_float=_json_number,
+        parse_constant=str,
+    )
+    return plain
+
+
 async def record(
     tenant_id: int | None,
     action: AuditAction,
@@ -83,7 +105,7 @@ async def record(
             "target_id": str(target_id) if target_id is not None else None,
             "target_label": target_label[:300] if target_label else None,
             "ip": actor.audit_ip,
-            "details": details or {},
+            "details": plain_details(details),
         }
         digest = event_hash(head.last_hash, values)
         event = await AuditEvent.create(**values, previous_hash=head.last_hash, hash=digest)

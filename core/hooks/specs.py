@@ -72,3 +72,24 @@ def carepurse_tenant_housekeeping(
     :return: a small JSON-serialisable summary such as ``{"expired_drafts": 3}``,
         or ``None``.
     """
+
+
+@hookspec
+def carepurse_identity_providers(tenant: TenantInfo) -> list[Mapping[str, Any]] | None:
+    """Offer the council's own OpenID Connect identity providers for signing in.
+
+    Called when the council's sign-in page is drawn and when a sign-in through a
+    provider starts or returns. Every plugin's providers are offered, in plugin
+    order; a provider whose ``name`` an earlier one already used is dropped.
+    Users who arrive this way are identified by ``(issuer, subject)``, never by
+    email, so an answer only decides *which* issuer this council trusts.
+
+    :param tenant: the council whose sign-in page or sign-in is being handled.
+    :return: a list of ``{name, label, issuer, client_id, client_secret, scopes,
+        default_roles, email_domains?}`` mappings: ``name`` is the URL-safe id in
+        ``/sign-in/<name>``, ``label`` the button text, ``issuer`` an ``https://``
+        URL (``http://`` only on loopback), ``scopes`` must include ``openid``,
+        ``default_roles`` are the roles a first sign-in gives, and
+        ``email_domains`` (optional) limits who may sign in by email domain; an
+        empty list or ``None`` for none.
+    """

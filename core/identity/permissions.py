@@ -11,8 +11,9 @@ from core.audit.services import record
 from core.clock import uk_today
 from core.errors import CarepurseError, NotFound
 from core.identity.actor import Actor
-from core.identity.models import Membership, MembershipStatus, PersonAccess, Role
-from core.identity.roles import PERSON_LEVEL, Permission
+from core.identity.models import AccessLevel, Membership, MembershipStatus, PersonAccess, Role
+from core.identity.roles import PERSON_LEVEL, SCOPE_FOR, Permission
+from core.ids import parse_uuid
 
 
 class PermissionDenied(CarepurseError):
@@ -41,8 +42,16 @@ async def refuse(actor: Actor, permission: Permission, target: str) -> Permissio
     return PermissionDenied(f"you do not have permission to do this ({permission.value})")
 
 
-async def require_council(actor: Actor, permission: Permission) -> Membership:
-    """A council-wide permission (manage users, view audit...)."""
+async def require_council(actor: Actor, permission: Permission) -> Membership | None:
+    """A council-wide permission (manage users, view audit...).
+
+    A partner API client holds it through the matching OAuth scope instead of a
+    role; it has no membership, so ``None`` is returned for it.
+    """
+    if actor.is_api_client:
+        if SCOPE_FOR.get(permission) in actor.scopes:
+            return None
+        raise await refuse(actor, permission, "API scope")
     membership = require_member(actor)
     if permission not in actor.council_permissions:
         raise await refuse(actor, permission, "council")
@@ -59,18 +68,24 @@ async def active_access(person: Membership, grantee: Membership) -> PersonAccess
     )
     live = [g for g in grants if g.expires_on is None or g.expires_on >= today]
     # Manage beats review when a member holds both.
-    return max(live, key=lambda g: g.access == "manage", default=None)
+    return max(live, key=lambda g: g.access == AccessLevel.MANAGE, default=None)
 
 
 async def person_permissions(actor: Actor, person: Membership) -> frozenset[Permission]:
     """What ``actor`` may do for ``person``: council role, self, or circle/broker access."""
-    if actor.membership is None or actor.membership.status != MembershipStatus.ACTIVE:
-        return frozenset()
     if actor.tenant is None or person.tenant_id != actor.tenant.id:
         return frozenset()
-    granted = set(actor.council_permissions) & set(PERSON_LEVEL["manage"])
+    if actor.is_api_client:
+        return frozenset(
+            p
+            for p, scope in SCOPE_FOR.items()
+            if scope in actor.scopes and p in PERSON_LEVEL[AccessLevel.MANAGE]
+        )
+    if actor.membership is None or actor.membership.status != MembershipStatus.ACTIVE:
+        return frozenset()
+    granted = set(actor.council_permissions) & set(PERSON_LEVEL[AccessLevel.MANAGE])
     if person.id == actor.membership.id and Role.PERSON in actor.roles:
-        granted |= PERSON_LEVEL["manage"]
+        granted |= PERSON_LEVEL[AccessLevel.MANAGE]
     access = await active_access(person, actor.membership)
     if access is not None:
         granted |= PERSON_LEVEL[access.access]
@@ -79,14 +94,11 @@ async def person_permissions(actor: Actor, person: Membership) -> frozenset[Perm
 
 async def get_person(actor: Actor, person_id: object) -> Membership:
     """A person this actor may see; anything else (other council, no access) is NotFound."""
-    if actor.tenant is None:
+    key = parse_uuid(person_id)
+    if actor.tenant is None or key is None:
         raise NotFound("no such person")
-    person = (
-        await Membership.get_or_none(id=person_id, tenant_id=actor.tenant.id).prefetch_related(
-            "user"
-        )
-        if _is_uuid(person_id)
-        else None
+    person = await Membership.get_or_none(id=key, tenant_id=actor.tenant.id).prefetch_related(
+        "user"
     )
     if person is None or Role.PERSON.value not in person.roles:
         raise NotFound("no such person")
@@ -99,13 +111,3 @@ async def get_person(actor: Actor, person_id: object) -> Membership:
 async def require_person(actor: Actor, person: Membership, permission: Permission) -> None:
     if permission not in await person_permissions(actor, person):
         raise await refuse(actor, permission, f"person {person.id}")
-
-
-def _is_uuid(value: object) -> bool:
-    from uuid import UUID
-
-    try:
-        UUID(str(value))
-    except ValueError:
-        return False
-    return True

@@ -46,6 +46,14 @@ PERSON_LEVEL: dict[AccessLevel, frozenset[Permission]] = {
     ),
 }
 
+# The OAuth scope that gives a partner API client the same power.
+SCOPE_FOR: dict[Permission, str] = {
+    Permission.VIEW_PERSON: "people:read",
+    Permission.VIEW_USERS: "people:read",
+    Permission.MANAGE_USERS: "people:write",
+    Permission.VIEW_AUDIT: "audit:read",
+}
+
 ROLE_LABELS: dict[Role, str] = {
     Role.PERSON: "Person with a budget",
     Role.BROKER: "Broker or budget manager",

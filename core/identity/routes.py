@@ -24,6 +24,7 @@ from core.identity.accounts import (
 from core.identity.models import User
 from core.identity.password_reset import EXPIRED, complete_reset, request_reset, valid_reset
 from core.identity.sessions import end_session, start_session
+from core.oidc.providers import sign_in_choices
 from core.web.forms import actor_of, field_errors, form_values, safe_next, see_other
 from core.web.identity import client_ip, session_cookie_policy
 from core.web.platform import council_url
@@ -63,7 +64,7 @@ def sign_in_page(request: Request, status: int = 200, **values: object) -> Respo
     values.setdefault("values", {})
     values.setdefault("next", safe_next(request.query_params.get("next"), "/account"))
     values.setdefault("throttled_minutes", None)
-    values.setdefault("identity_providers", getattr(request.state, "identity_providers", []))
+    values.setdefault("identity_providers", sign_in_choices(request.state))
     return render(request, "identity/sign_in.html", "Sign in", status_code=status, **values)
 
 

@@ -16,6 +16,14 @@ MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH = _hasher.hash("carepurse-timing-equaliser")
 
 
+def use_fast_hashing_for_tests() -> None:
+    """Cheap argon2id parameters for the test suite only: same code path, milliseconds not
+    hundreds of them. Production never calls this."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    _DUMMY_HASH = _hasher.hash("carepurse-timing-equaliser")
+
+
 def new_token() -> str:
     """A URL-safe random token with 256 bits of entropy."""
     return secrets.token_urlsafe(32)

@@ -25,6 +25,8 @@ COOKIE = "cp_csrf"
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 MAX_FORM_BYTES = 1_000_000
+# Endpoints authenticated by credentials in the request itself, never by cookies.
+CREDENTIAL_PATHS = frozenset({"/oauth/token"})
 
 
 def token_for(cookie_value: str, settings: Settings) -> str:
@@ -53,7 +55,7 @@ class CsrfMiddleware:
             cookie_value = new_cookie = secrets.token_urlsafe(24)
         scope.setdefault("state", {})["csrf_token"] = token_for(cookie_value, self.settings)
 
-        if scope["method"] not in SAFE_METHODS and not _bearer_only(headers):
+        if scope["method"] not in SAFE_METHODS and not _carries_own_credentials(scope, headers):
             receive, allowed = await self._allowed(scope, receive, headers, cookie_value)
             if not allowed:
                 await self._refuse(scope, receive, send)
@@ -118,11 +120,18 @@ def _cookie(headers: Headers, name: str) -> str | None:
     return None
 
 
-def _bearer_only(headers: Headers) -> bool:
-    """Partner API calls carry a token and no cookies: nothing for a browser to forge."""
-    return headers.get("authorization", "").lower().startswith("bearer ") and (
-        "cookie" not in headers
-    )
+def _carries_own_credentials(scope: Scope, headers: Headers) -> bool:
+    """Partner calls: nothing a browser on another site could forge.
+
+    A bearer token is the only credential looked at when one is sent (cookies
+    are then ignored, see core.web.identity), and another site cannot make a
+    browser add an ``Authorization: Bearer`` header. The token endpoint reads
+    only the client credentials in the request itself. Partners' HTTP libraries
+    often keep the ``cp_csrf`` cookie, so its presence must not matter.
+    """
+    if scope.get("path") in CREDENTIAL_PATHS:
+        return True
+    return headers.get("authorization", "").lower().startswith("bearer ")
 
 
 async def _buffer(receive: Receive) -> tuple[bytes, Receive]:

@@ -33,7 +33,7 @@ async def test_tenant_a_plugin_is_never_called_for_tenant_b(app, client_for, reg
     gamma = await make_tenant("gammaford")  # no recorder at all
 
     for tenant in (alpha, beta, gamma):
-        for path in ("/", "/contact", "/api/v1/council", "/theme.css"):
+        for path in ("/", "/contact", "/sign-in", "/api/v1/council", "/theme.css"):
             assert (await client_for(tenant).get(path)).status_code == 200
     await queue_todays_housekeeping()
     await run_queued_jobs(app)

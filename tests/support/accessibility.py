@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,11 @@ from core.settings import PROJECT_ROOT
 
 AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@functools.cache
+def _axe_source() -> str:
+    return Path(AXE_SCRIPT).read_text(encoding="utf-8")
 
 
 def describe(violations: list[dict[str, Any]]) -> str:
@@ -24,7 +30,9 @@ def describe(violations: list[dict[str, Any]]) -> str:
 async def assert_accessible(page: Page) -> None:
     """Fail on any WCAG 2.2 A or AA violation axe finds on the current page."""
     if not await page.evaluate("typeof window.axe !== 'undefined'"):
-        await page.add_script_tag(path=str(Path(AXE_SCRIPT)))
+        # evaluate() runs through DevTools, so the page's strict CSP (no inline
+        # script) stays on while axe is loaded; add_script_tag would break it.
+        await page.evaluate(_axe_source())
     result = await page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
     )

@@ -12,6 +12,8 @@ from core.identity.secrets import hash_password
 from tenants.models import Tenant
 
 PASSWORD = "correct horse battery"
+# argon2id is deliberately slow; hash the shared test password once per run.
+_PASSWORD_HASH = hash_password(PASSWORD)
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 _numbers = itertools.count(1)
 
@@ -31,7 +33,9 @@ async def make_member(
         user = await User.create(
             email=email if email is not None else f"member{number}@example.org",
             display_name=name or f"Member {number}",
-            password_hash=hash_password(password) if password else None,
+            password_hash=(_PASSWORD_HASH if password == PASSWORD else hash_password(password))
+            if password
+            else None,
         )
     membership = await Membership.create(tenant=tenant, user=user, roles=list(roles))
     membership.user = user

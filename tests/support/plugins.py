@@ -46,6 +46,11 @@ class RecordingPlugin:
         self._record("carepurse_tenant_housekeeping", tenant)
         return {"label": self.label}
 
+    @hookimpl
+    def carepurse_identity_providers(self, tenant: Any) -> list[Mapping[str, Any]]:
+        self._record("carepurse_identity_providers", tenant)
+        return []
+
 
 class ExplodingPlugin:
     """Raises in every hook: the host must log it and carry on."""
@@ -67,6 +72,10 @@ class ExplodingPlugin:
     @hookimpl
     async def carepurse_tenant_housekeeping(self, tenant: Any, run_date: date) -> None:
         raise RuntimeError("cleanup failed")
+
+    @hookimpl
+    def carepurse_identity_providers(self, tenant: Any) -> list[Mapping[str, Any]]:
+        raise RuntimeError("identity provider directory down")
 
 
 class BadAnswerPlugin:

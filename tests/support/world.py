@@ -1,0 +1,154 @@
+"""Two fully populated councils, for walks that try every route across councils.
+
+Each council has one of everything a route can name: staff, a person with a
+circle and a broker, a pending invitation, a reset link, a switch ticket, an
+API client, audit events, emails and a public file. Raw tokens are kept so a
+walk can put council B's tokens in council A's URLs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from core.clock import utcnow
+from core.identity.models import (
+    AccessKind,
+    AccessLevel,
+    Invitation,
+    InvitationPurpose,
+    Membership,
+    PasswordResetToken,
+    PersonAccess,
+    SessionHandoff,
+)
+from core.identity.secrets import new_token, token_digest
+from core.oauth.services import create_client_as_operator
+from core.runtime import Runtime
+from tenants.logo import upload_logo
+from tenants.models import Tenant
+from tests.factories import make_tenant
+from tests.support.members import make_member
+
+
+def logo_for(prefix: str) -> bytes:
+    """A logo unique to the council, so its content-hashed address is too."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><title>{}</title></svg>'
+    return svg.format(prefix).encode()
+
+
+@dataclass
+class Council:
+    """One council and everything in it; ``markers`` are strings that must never leak."""
+
+    tenant: Tenant
+    admin: Membership
+    officer: Membership
+    person: Membership
+    family: Membership
+    broker: Membership
+    access: PersonAccess
+    invitation: Invitation
+    invitation_token: str
+    reset_token: str
+    switch_token: str
+    client_id: str
+    client_secret: str
+    logo_key: str
+    markers: list[str] = field(default_factory=list)
+
+    def path_values(self) -> dict[str, str]:
+        """What to put in each path parameter a route may have."""
+        return {
+            "person_id": str(self.person.id),
+            "member_id": str(self.person.id),
+            "access_id": str(self.access.id),
+            "invitation_id": str(self.invitation.id),
+            "token": self.invitation_token,
+            "client_id": self.client_id,
+            "message_id": "00000000-0000-0000-0000-000000000000",
+            "key": self.logo_key,
+            "provider": "oidc-sign-in",
+            "path": "carepurse.css",
+        }
+
+
+async def make_council(runtime: Runtime, prefix: str) -> Council:
+    name = f"{prefix.title()}secret Borough Council"
+    tenant = await make_tenant(f"{prefix}council", name)
+    admin = await make_member(
+        tenant, ["council_admin"], name=f"{prefix.title()} Admin", email=f"admin@{prefix}.example"
+    )
+    officer = await make_member(tenant, ["council_officer"], email=f"officer@{prefix}.example")
+    person = await make_member(
+        tenant,
+        ["person"],
+        name=f"{prefix.title()}ina Secretperson",
+        email=f"person@{prefix}.example",
+    )
+    family = await make_member(tenant, [], email=f"family@{prefix}.example")
+    broker = await make_member(tenant, ["broker"], email=f"broker@{prefix}.example")
+    access = await PersonAccess.create(
+        tenant=tenant,
+        person=person,
+        grantee=family,
+        kind=AccessKind.CIRCLE,
+        access=AccessLevel.REVIEW,
+    )
+    await PersonAccess.create(
+        tenant=tenant,
+        person=person,
+        grantee=broker,
+        kind=AccessKind.BROKER,
+        access=AccessLevel.MANAGE,
+    )
+    invitation_token, reset_token, switch_token = new_token(), new_token(), new_token()
+    invitation = await Invitation.create(
+        tenant=tenant,
+        email=f"invitee@{prefix}.example",
+        purpose=InvitationPurpose.CIRCLE,
+        person=person,
+        access=AccessLevel.REVIEW,
+        token_hash=token_digest(invitation_token),
+        expires_at=utcnow() + timedelta(days=7),
+    )
+    await PasswordResetToken.create(
+        user=person.user,
+        token_hash=token_digest(reset_token),
+        expires_at=utcnow() + timedelta(hours=1),
+    )
+    await SessionHandoff.create(
+        id=token_digest(switch_token),
+        user=admin.user,
+        tenant=tenant,
+        expires_at=utcnow() + timedelta(minutes=1),
+    )
+    client, secret = await create_client_as_operator(
+        tenant, f"{prefix.title()}secret case system", ["people:read", "people:write", "audit:read"]
+    )
+    logo_url = await upload_logo(runtime, tenant, "logo.svg", logo_for(prefix))
+    await tenant.refresh_from_db()
+    council = Council(
+        tenant=tenant,
+        admin=admin,
+        officer=officer,
+        person=person,
+        family=family,
+        broker=broker,
+        access=access,
+        invitation=invitation,
+        invitation_token=invitation_token,
+        reset_token=reset_token,
+        switch_token=switch_token,
+        client_id=client.client_id,
+        client_secret=secret,
+        logo_key=logo_url.removeprefix("/media/"),
+    )
+    council.markers = [
+        name,
+        person.user.display_name,
+        f"@{prefix}.example",
+        client.client_id,
+        f"{prefix.title()}secret case system",
+    ]
+    return council
