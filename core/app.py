@@ -20,6 +20,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from core.api.v1 import routes as api_v1_routes
 from core.audit import routes as audit_routes
+from core.console import operator as operator_routes
 from core.console import routes as console_routes
 from core.console import users as console_users
 from core.db import tortoise_config
@@ -107,7 +108,12 @@ def create_app(
 
     site = SiteDispatcher(
         platform_app=Router(
-            routes=[*platform.routes, *identity_routes.routes, *email_routes.routes]
+            routes=[
+                *platform.routes,
+                *identity_routes.routes,
+                *email_routes.routes,
+                *operator_routes.routes,
+            ]
         ),
         tenant_app=Router(
             routes=[

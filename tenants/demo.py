@@ -10,6 +10,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from core.identity.models import AccessKind, AccessLevel, PersonAccess
 from core.identity.operators import add_member_as_operator
 from core.runtime import Runtime
 from tenants import services
@@ -133,6 +134,19 @@ async def _create(runtime: Runtime, council: DemoCouncil) -> Tenant:
     )
     logo = await asyncio.to_thread((ASSETS / council.logo).read_bytes)
     await upload_logo(runtime, tenant, council.logo, logo)
-    for person in council.people:
-        await add_member_as_operator(tenant, person.email, person.name, person.roles, DEMO_PASSWORD)
+    members = {
+        person.roles[0]: await add_member_as_operator(
+            tenant, person.email, person.name, person.roles, DEMO_PASSWORD
+        )
+        for person in council.people
+    }
+    if "person" in members and "broker" in members:
+        # The demo broker manages the demo person's budget, to show delegation.
+        await PersonAccess.create(
+            tenant=tenant,
+            person=members["person"],
+            grantee=members["broker"],
+            kind=AccessKind.BROKER,
+            access=AccessLevel.MANAGE,
+        )
     return await Tenant.get(id=tenant.id)

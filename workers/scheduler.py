@@ -16,6 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from core.clock import uk_today
 from core.housekeeping.services import schedule_daily_housekeeping
+from core.identity.cleanup import prune_platform_leftovers
 from core.settings import UK_TIMEZONE, Settings
 from workers.relay import OutboxRelay
 
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 async def queue_todays_housekeeping(relay: OutboxRelay | None = None) -> int:
     queued = await schedule_daily_housekeeping(uk_today())
     logger.info("queued daily housekeeping for %d council(s)", queued)
+    logger.info("pruned platform leftovers: %s", await prune_platform_leftovers())
     if relay is not None:
         relay.wake()
     return queued

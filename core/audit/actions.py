@@ -22,6 +22,7 @@ class AuditAction(StrEnum):
     ACCESS_GRANTED = "access_granted"
     ACCESS_REMOVED = "access_removed"
     COUNCIL_SWITCHED = "council_switched"
+    COUNCIL_STATUS_CHANGED = "council_status_changed"
     API_CLIENT_CREATED = "api_client_created"
     API_CLIENT_REVOKED = "api_client_revoked"
     API_TOKEN_ISSUED = "api_token_issued"
@@ -46,6 +47,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.ACCESS_GRANTED: "Access given",
     AuditAction.ACCESS_REMOVED: "Access removed",
     AuditAction.COUNCIL_SWITCHED: "Switched council",
+    AuditAction.COUNCIL_STATUS_CHANGED: "Council suspended or reopened",
     AuditAction.API_CLIENT_CREATED: "API client created",
     AuditAction.API_CLIENT_REVOKED: "API client revoked",
     AuditAction.API_TOKEN_ISSUED: "API token issued",

@@ -11,7 +11,7 @@ from tortoise.models import Model
 class AuditEvent(Model):
     """Something a council must be able to account for: who did what, to what, when.
 
-    ``chain`` is the tenant id (0 for platform events); ``sequence`` numbers the
+    ``chain`` is the tenant id (0 for platform events), ``sequence`` numbers the
     chain's events and ``hash`` covers this row's content and ``previous_hash``,
     so a changed or removed row breaks the chain (``carepurse audit verify``).
     """

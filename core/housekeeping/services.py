@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from core.clock import utcnow
+from core.identity.cleanup import prune_sessions
 from core.jobs.models import JobRun
 from core.jobs.services import run_once
 from core.outbox.services import enqueue, prune_relayed, retention_cutoff
@@ -56,10 +57,15 @@ async def run_daily_housekeeping(runtime: Runtime, tenant_id: int, run_date: dat
     async def work() -> dict[str, Any]:
         cutoff = retention_cutoff(utcnow(), runtime.settings.outbox_retention_days)
         pruned = await prune_relayed(tenant.id, cutoff)
+        sessions = await prune_sessions(tenant.id)
         plugins = runtime.plugins_for(tenant)
         answers = await plugins.acollect(
             "carepurse_tenant_housekeeping", tenant=tenant_info(tenant), run_date=run_date
         )
-        return {"outbox_pruned": pruned, "plugins": {name: _plain(a) for name, a in answers}}
+        return {
+            "outbox_pruned": pruned,
+            "sessions_pruned": sessions,
+            "plugins": {name: _plain(a) for name, a in answers},
+        }
 
     return await run_once(tenant.id, JOB_NAME, run_date.isoformat(), work)

@@ -31,6 +31,11 @@ from core.web.platform import council_url
 from core.web.responses import render, runtime_of
 
 
+def home_of(request: Request) -> str:
+    """Where a signed-in person lands: their account, or the operator console on the platform."""
+    return "/account" if actor_of(request).tenant is not None else "/operator"
+
+
 def set_session_cookie(response: Response, request: Request, value: str) -> None:
     policy = session_cookie_policy(request.scope, runtime_of(request))
     response.set_cookie(
@@ -54,7 +59,7 @@ async def begin_session(request: Request, user: User, next_url: str) -> Response
     cookie = await start_session(
         user, request.state.actor.tenant, runtime.settings, client_ip(request.scope)
     )
-    response = see_other(safe_next(next_url, "/account"))
+    response = see_other(safe_next(next_url, home_of(request)))
     set_session_cookie(response, request, cookie)
     return response
 
@@ -62,7 +67,7 @@ async def begin_session(request: Request, user: User, next_url: str) -> Response
 def sign_in_page(request: Request, status: int = 200, **values: object) -> Response:
     values.setdefault("errors", {})
     values.setdefault("values", {})
-    values.setdefault("next", safe_next(request.query_params.get("next"), "/account"))
+    values.setdefault("next", safe_next(request.query_params.get("next"), home_of(request)))
     values.setdefault("throttled_minutes", None)
     values.setdefault("identity_providers", sign_in_choices(request.state))
     return render(request, "identity/sign_in.html", "Sign in", status_code=status, **values)
@@ -79,7 +84,7 @@ def _minutes_until(moment: datetime) -> int:
 async def sign_in(request: Request) -> Response:
     values = await form_values(request)
     email, password = values.get("email", ""), values.get("password", "")
-    next_url = safe_next(values.get("next"), "/account")
+    next_url = safe_next(values.get("next"), home_of(request))
     if not email or not password:
         errors = {}
         if not email:
@@ -224,7 +229,7 @@ async def reset_password(request: Request) -> Response:
             errors=errors,
             expired=None,
         )
-    return await begin_session(request, user, "/account")
+    return await begin_session(request, user, home_of(request))
 
 
 routes = [

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name='AuditChainHead',
             fields=[
-                ('chain', fields.IntField(primary_key=True, unique=True, db_index=True)),
+                ('chain', fields.IntField(generated=False, primary_key=True, unique=True, db_index=True)),
                 ('sequence', fields.BigIntField(default=0)),
                 ('last_hash', fields.CharField(max_length=64)),
             ],

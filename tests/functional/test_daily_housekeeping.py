@@ -45,9 +45,10 @@ async def test_each_active_council_gets_one_run_with_its_plugins_summary(app, re
     assert runs[riverside.id].period_key == uk_today().isoformat()
     assert runs[riverside.id].summary == {
         "outbox_pruned": 0,
+        "sessions_pruned": 0,
         "plugins": {"recorder": {"label": "R"}},
     }
-    assert runs[hillside.id].summary == {"outbox_pruned": 0, "plugins": {}}
+    assert runs[hillside.id].summary == {"outbox_pruned": 0, "sessions_pruned": 0, "plugins": {}}
 
 
 async def test_queueing_the_same_day_twice_runs_once(app):
@@ -150,3 +151,38 @@ async def test_operator_rerun_retries_a_failed_day_but_never_repeats_a_good_one(
     assert good_run.attempts == 1
     assert retried.status == JobStatus.SUCCEEDED
     assert retried.attempts == 2
+
+
+async def test_housekeeping_prunes_old_sessions_and_platform_leftovers(app):
+    from core.identity.cleanup import prune_platform_leftovers
+    from core.identity.models import SignInThrottle, UserSession
+    from tests.support.members import make_member
+
+    tenant = await make_tenant()
+    member = await make_member(tenant)
+    long_ago = utcnow() - timedelta(days=40)
+    await UserSession.create(
+        id="a" * 64,
+        tenant=tenant,
+        user=member.user,
+        created_at=long_ago,
+        last_seen_at=long_ago,
+        expires_at=long_ago,
+    )
+    await UserSession.create(
+        id="b" * 64,
+        tenant=tenant,
+        user=member.user,
+        created_at=utcnow(),
+        last_seen_at=utcnow(),
+        expires_at=utcnow() + timedelta(hours=1),
+    )
+    await SignInThrottle.create(
+        key="account:old@example.org", failures=3, window_started_at=long_ago
+    )
+    await queue_todays_housekeeping()
+    await run_queued_jobs(app)
+    assert (await JobRun.get(tenant_id=tenant.id)).summary["sessions_pruned"] == 1
+    assert await UserSession.filter(id="b" * 64).exists()
+    assert (await prune_platform_leftovers())["throttle_counters"] == 0  # already pruned
+    assert not await SignInThrottle.exists()

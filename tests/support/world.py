@@ -70,6 +70,7 @@ class Council:
             "key": self.logo_key,
             "provider": "oidc-sign-in",
             "path": "carepurse.css",
+            "slug": self.tenant.slug,
         }
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest_asyncio
 
+from core.identity.operators import make_operator
 from tests.conftest import site_client
-from tests.support.members import sign_in
+from tests.support.members import PASSWORD, sign_in
 from tests.support.world import Council, make_council
 
 
@@ -21,6 +22,16 @@ async def admin_of_alpha(app, councils) -> httpx.AsyncClient:
     alpha, _ = councils
     client = site_client(app, f"{alpha.tenant.slug}.localhost", raise_errors=False)
     response = await sign_in(client, alpha.admin.user.email)
+    assert response.status_code == 303
+    return client
+
+
+@pytest_asyncio.fixture
+async def operator_client(app, councils) -> httpx.AsyncClient:
+    """A platform operator signed in on the platform's own host."""
+    operator = await make_operator("operator@platform.example", "Opal Operator", PASSWORD)
+    client = site_client(app, "localhost", raise_errors=False)
+    response = await sign_in(client, operator.email or "")
     assert response.status_code == 303
     return client
 
