@@ -173,37 +173,38 @@ async def forgotten_password(request: Request) -> Response:
     return render(request, "identity/check_email.html", "Check your email", email=email)
 
 
-async def reset_password_form(request: Request) -> Response:
-    token = request.path_params["token"]
-    try:
-        await valid_reset(token)
-    except InvalidInput:
-        return render(
-            request,
-            "identity/reset_password.html",
-            "Choose a new password",
-            status_code=410,
-            token=token,
-            errors={},
-            expired=EXPIRED,
-        )
+def reset_page(
+    request: Request,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    *,
+    expired: bool = False,
+) -> Response:
     return render(
         request,
         "identity/reset_password.html",
         "Choose a new password",
-        token=token,
-        errors={},
-        expired=None,
+        status_code=status,
+        token=request.path_params["token"],
+        errors=errors or {},
+        expired=EXPIRED if expired else None,
     )
 
 
+async def reset_password_form(request: Request) -> Response:
+    try:
+        await valid_reset(request.path_params["token"])
+    except InvalidInput:
+        return reset_page(request, 410, expired=True)
+    return reset_page(request)
+
+
 async def reset_password(request: Request) -> Response:
-    token = request.path_params["token"]
     values = await form_values(request)
     try:
         user = await complete_reset(
             actor_of(request).tenant,
-            token,
+            request.path_params["token"],
             values.get("password", ""),
             values.get("confirm", ""),
             client_ip(request.scope),
@@ -211,24 +212,8 @@ async def reset_password(request: Request) -> Response:
     except InvalidInput as refused:
         errors = field_errors(refused.problems)
         if "token" in errors:
-            return render(
-                request,
-                "identity/reset_password.html",
-                "Choose a new password",
-                status_code=410,
-                token=token,
-                errors={},
-                expired=EXPIRED,
-            )
-        return render(
-            request,
-            "identity/reset_password.html",
-            "Choose a new password",
-            status_code=400,
-            token=token,
-            errors=errors,
-            expired=None,
-        )
+            return reset_page(request, 410, expired=True)
+        return reset_page(request, 400, errors)
     return await begin_session(request, user, home_of(request))
 
 

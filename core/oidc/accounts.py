@@ -38,7 +38,7 @@ class ExternalSignInRefused(CarepurseError):
 
 
 def display_name_from(claims: IdentityClaims) -> str:
-    """``name``, else given + family name, else the email, else a neutral placeholder."""
+    """``name``, else given + family name, else the email, else a neutral name."""
     full = " ".join(part for part in (claims.given_name, claims.family_name) if part)
     for candidate in (claims.name, full, claims.email):
         if candidate:
