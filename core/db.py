@@ -20,6 +20,10 @@ MODEL_MODULES = [
     "core.audit.models",
     "core.email.models",
     "core.oauth.models",
+    "core.people.models",
+    "core.budgets.models",
+    "core.ledger.models",
+    "core.api.models",
 ]
 
 

@@ -35,3 +35,10 @@ class InvalidInput(CarepurseError):
     def __init__(self, message: str, problems: list[FieldProblem] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
+
+
+class RuleRefused(CarepurseError):
+    """A business rule says no (not enough money, money that may not pay for this).
+
+    ``reason`` is the plain sentence shown to the person; the API answers 422.
+    """

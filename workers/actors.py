@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.budgets.jobs import ACTOR_NAME as CREDIT_FUNDING
+from core.budgets.jobs import run_funding
 from core.email.services import ACTOR_NAME as DELIVER_EMAIL
 from core.email.services import deliver
 from core.housekeeping.services import ACTOR_NAME, run_daily_housekeeping
@@ -19,3 +21,8 @@ async def daily_housekeeping(tenant_id: int, run_date: str) -> None:
 @job(actor_name=DELIVER_EMAIL, queue_name="email", max_retries=8, min_backoff=30_000)
 async def deliver_email(tenant_id: int | None, email_id: str) -> None:
     await deliver(email_id, runtime.current().core.settings)
+
+
+@job(actor_name=CREDIT_FUNDING, queue_name="funding", max_retries=10, min_backoff=30_000)
+async def credit_funding(tenant_id: int, run_date: str) -> None:
+    await run_funding(tenant_id, date.fromisoformat(run_date))

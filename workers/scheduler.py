@@ -14,6 +14,7 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from core.budgets.jobs import schedule_funding_runs
 from core.clock import uk_today
 from core.housekeeping.services import schedule_daily_housekeeping
 from core.identity.cleanup import prune_platform_leftovers
@@ -32,8 +33,27 @@ async def queue_todays_housekeeping(relay: OutboxRelay | None = None) -> int:
     return queued
 
 
+async def queue_todays_funding(relay: OutboxRelay | None = None) -> int:
+    queued = await schedule_funding_runs(uk_today())
+    logger.info("queued the funding run for %d council(s)", queued)
+    if relay is not None:
+        relay.wake()
+    return queued
+
+
 def build_scheduler(settings: Settings, relay: OutboxRelay | None) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UK_TIMEZONE)
+    scheduler.add_job(
+        queue_todays_funding,
+        CronTrigger(hour=0, minute=15, timezone=UK_TIMEZONE),
+        kwargs={"relay": relay},
+        id="credit-funding",
+        name="Credit each council's funding that has fallen due",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=6 * 3600,
+        next_run_time=datetime.now(UK_TIMEZONE),
+    )
     scheduler.add_job(
         queue_todays_housekeeping,
         CronTrigger(hour=settings.housekeeping_hour, minute=30, timezone=UK_TIMEZONE),

@@ -8,4 +8,7 @@ SCOPES: dict[str, str] = {
     "people:read": "Read people and their circles of support",
     "people:write": "Add people",
     "audit:read": "Read the audit log",
+    "budgets:read": "Read budgets, funding streams, statements and forecasts",
+    "budgets:write": "Allocate and adjust budgets",
+    "orders:write": "Commit (hold), settle and cancel money for services",
 }

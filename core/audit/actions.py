@@ -28,6 +28,11 @@ class AuditAction(StrEnum):
     API_TOKEN_ISSUED = "api_token_issued"
     API_TOKEN_REFUSED = "api_token_refused"
     DATA_EXPORTED = "data_exported"
+    PERSON_REGISTERED = "person_registered"
+    BUDGET_ALLOCATED = "budget_allocated"
+    BUDGET_ADJUSTED = "budget_adjusted"
+    BUDGET_ENDED = "budget_ended"
+    TOPPED_UP = "topped_up"
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -53,4 +58,9 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.API_TOKEN_ISSUED: "API token issued",
     AuditAction.API_TOKEN_REFUSED: "API token refused",
     AuditAction.DATA_EXPORTED: "Data exported",
+    AuditAction.PERSON_REGISTERED: "Person registered",
+    AuditAction.BUDGET_ALLOCATED: "Budget allocated",
+    AuditAction.BUDGET_ADJUSTED: "Budget adjusted",
+    AuditAction.BUDGET_ENDED: "Budget ended early",
+    AuditAction.TOPPED_UP: "Money added",
 }

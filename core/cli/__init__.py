@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from core.cli import audit, clients, demo, jobs, members, plugins, servers, tenants
+from core.cli import audit, clients, demo, jobs, ledger, members, plugins, servers, tenants
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,5 +15,5 @@ def main() -> None:
     """
 
 
-for module in (servers, tenants, members, clients, audit, plugins, jobs, demo):
+for module in (servers, tenants, members, clients, audit, ledger, plugins, jobs, demo):
     module.register(main)

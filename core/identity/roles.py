@@ -16,6 +16,10 @@ class Permission(StrEnum):
     VIEW_AUDIT = "audit:view"
     EXPORT_AUDIT = "audit:export"
     MANAGE_API_CLIENTS = "api-clients:manage"
+    VIEW_BUDGET = "budget:view"
+    SPEND_BUDGET = "budget:spend"
+    MANAGE_BUDGETS = "budgets:manage"
+    VIEW_MONITORING = "monitoring:view"
 
 
 # Council-wide permissions by role. Person-level access (self, circle, broker)
@@ -29,6 +33,10 @@ COUNCIL_WIDE: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_CIRCLE,
             Permission.VIEW_USERS,
             Permission.VIEW_AUDIT,
+            Permission.VIEW_BUDGET,
+            Permission.SPEND_BUDGET,
+            Permission.MANAGE_BUDGETS,
+            Permission.VIEW_MONITORING,
         }
     ),
     Role.BROKER: frozenset(),
@@ -40,9 +48,15 @@ COUNCIL_WIDE: dict[Role, frozenset[Permission]] = {
 
 # What access to one person allows.
 PERSON_LEVEL: dict[AccessLevel, frozenset[Permission]] = {
-    AccessLevel.REVIEW: frozenset({Permission.VIEW_PERSON}),
+    AccessLevel.REVIEW: frozenset({Permission.VIEW_PERSON, Permission.VIEW_BUDGET}),
     AccessLevel.MANAGE: frozenset(
-        {Permission.VIEW_PERSON, Permission.MANAGE_PERSON, Permission.MANAGE_CIRCLE}
+        {
+            Permission.VIEW_PERSON,
+            Permission.MANAGE_PERSON,
+            Permission.MANAGE_CIRCLE,
+            Permission.VIEW_BUDGET,
+            Permission.SPEND_BUDGET,
+        }
     ),
 }
 
@@ -52,6 +66,9 @@ SCOPE_FOR: dict[Permission, str] = {
     Permission.VIEW_USERS: "people:read",
     Permission.MANAGE_USERS: "people:write",
     Permission.VIEW_AUDIT: "audit:read",
+    Permission.VIEW_BUDGET: "budgets:read",
+    Permission.MANAGE_BUDGETS: "budgets:write",
+    Permission.SPEND_BUDGET: "orders:write",
 }
 
 ROLE_LABELS: dict[Role, str] = {

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from core.api.problem import problem, wants_problem_json
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, RuleRefused
 from core.identity.permissions import PermissionDenied, SignInRequired
 from core.web.forms import see_other
 from core.web.responses import render
@@ -48,6 +48,8 @@ async def domain_error(request: Request, exc: Exception) -> Response:
             return problem(403, str(exc), slug="forbidden")
         return render(request, "errors/forbidden.html", "You cannot do that", status_code=403)
     status = 409 if isinstance(exc, Conflict) else 422
+    if isinstance(exc, RuleRefused) and wants_problem_json(request.url.path):
+        return problem(422, str(exc), slug=getattr(exc, "slug", "rule-refused"))
     errors = exc.problems if isinstance(exc, InvalidInput) else []
     if wants_problem_json(request.url.path):
         return problem(status, str(exc), errors=errors)
@@ -82,5 +84,6 @@ exception_handlers = {
     NotFound: domain_error,
     Conflict: domain_error,
     InvalidInput: domain_error,
+    RuleRefused: domain_error,
     Exception: server_error,
 }

@@ -54,7 +54,11 @@ async def empty_tables(tables: list[str]) -> None:
     connection = connections.get("default")
     data_tables = [t for t in tables if not t.startswith("tortoise_")]
     if connection.capabilities.dialect == "sqlite":
-        await connection.execute_script("".join(f'DELETE FROM "{table}";' for table in data_tables))
+        # Ledger tables reference each other with ON DELETE RESTRICT: empty them all at once.
+        deletes = "".join(f'DELETE FROM "{table}";' for table in data_tables)
+        await connection.execute_script(
+            f"PRAGMA foreign_keys = OFF;{deletes}PRAGMA foreign_keys = ON;"
+        )
     else:
         quoted = ", ".join(f'"{table}"' for table in data_tables)
         await connection.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE;")

@@ -1,0 +1,1 @@
+"""Personal budgets: periods, funding streams and their schedules, forecasts, statements."""

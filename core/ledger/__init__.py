@@ -1,0 +1,1 @@
+"""The double-entry money ledger: accounts, immutable journal entries, two-phase holds."""

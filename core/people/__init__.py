@@ -1,0 +1,1 @@
+"""People with a personal budget: their details, and who manages their money."""
