@@ -25,5 +25,6 @@ def test_people_brokers_and_providers_have_no_council_wide_powers():
 
 
 def test_review_is_read_only_manage_can_change_the_circle():
-    assert PERSON_LEVEL[AccessLevel.REVIEW] == {Permission.VIEW_PERSON}
+    assert PERSON_LEVEL[AccessLevel.REVIEW] == {Permission.VIEW_PERSON, Permission.VIEW_BUDGET}
+    assert Permission.SPEND_BUDGET in PERSON_LEVEL[AccessLevel.MANAGE]
     assert Permission.MANAGE_CIRCLE in PERSON_LEVEL[AccessLevel.MANAGE]
