@@ -20,6 +20,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from core.api.v1 import routes as api_v1_routes
 from core.audit import routes as audit_routes
+from core.budgets import routes as budget_routes
 from core.console import operator as operator_routes
 from core.console import routes as console_routes
 from core.console import users as console_users
@@ -29,8 +30,10 @@ from core.hooks.registry import PluginRegistry
 from core.identity import account_routes
 from core.identity import routes as identity_routes
 from core.logging import configure_logging
+from core.monitoring import routes as monitoring_routes
 from core.oauth import routes as oauth_routes
 from core.oidc import routes as oidc_routes
+from core.people import routes as people_routes
 from core.runtime import Runtime
 from core.security.csrf import CsrfMiddleware
 from core.security.headers import SecurityHeadersMiddleware
@@ -125,6 +128,9 @@ def create_app(
                 *console_users.routes,
                 *audit_routes.routes,
                 *oauth_routes.routes,
+                *people_routes.routes,
+                *budget_routes.routes,
+                *monitoring_routes.routes,
                 Mount("/api/v1", routes=api_v1_routes),
             ]
         ),

@@ -29,6 +29,12 @@ SECTIONS = (
         Permission.VIEW_AUDIT,
     ),
     Section(
+        "Budget monitoring",
+        "/council/monitoring",
+        "Budgets forecast to overspend or underspend, and spending.",
+        Permission.VIEW_MONITORING,
+    ),
+    Section(
         "API clients",
         "/council/api-clients",
         "Partner systems allowed to use the council's API.",

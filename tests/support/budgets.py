@@ -19,8 +19,9 @@ async def officer_actor(tenant: Tenant) -> Actor:
 
 
 def one_off(pence: int, funding_type: str = "council-care", **extra: Any) -> StreamSpec:
-    return StreamSpec(funding_type=funding_type, instalment_pence=pence,
-                      schedule=Schedule.ONE_OFF, **extra)
+    return StreamSpec(
+        funding_type=funding_type, instalment_pence=pence, schedule=Schedule.ONE_OFF, **extra
+    )
 
 
 async def funded_budget(
@@ -33,5 +34,6 @@ async def funded_budget(
     person = person or await make_member(tenant, ["person"], name="Bea Budget")
     actor = await officer_actor(tenant)
     start, end = period or (None, None)
-    return await allocate_budget(actor, person, list(streams) or [one_off(100_000)],
-                                 period_start=start, period_end=end)
+    return await allocate_budget(
+        actor, person, list(streams) or [one_off(100_000)], period_start=start, period_end=end
+    )

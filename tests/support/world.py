@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from core.budgets.models import RecurringCommitment, Schedule
 from core.clock import utcnow
 from core.identity.models import (
     AccessKind,
@@ -23,11 +24,13 @@ from core.identity.models import (
     SessionHandoff,
 )
 from core.identity.secrets import new_token, token_digest
+from core.ledger.holds import place_hold
 from core.oauth.services import create_client_as_operator
 from core.runtime import Runtime
 from tenants.logo import upload_logo
 from tenants.models import Tenant
 from tests.factories import make_tenant
+from tests.support.budgets import funded_budget, one_off
 from tests.support.members import make_member
 
 
@@ -55,6 +58,10 @@ class Council:
     client_id: str
     client_secret: str
     logo_key: str
+    budget_id: str = ""
+    stream_id: str = ""
+    hold_id: str = ""
+    commitment_id: str = ""
     markers: list[str] = field(default_factory=list)
 
     def path_values(self) -> dict[str, str]:
@@ -71,6 +78,10 @@ class Council:
             "provider": "oidc-sign-in",
             "path": "carepurse.css",
             "slug": self.tenant.slug,
+            "budget_id": self.budget_id,
+            "stream_id": self.stream_id,
+            "hold_id": self.hold_id,
+            "commitment_id": self.commitment_id,
         }
 
 
@@ -145,11 +156,26 @@ async def make_council(runtime: Runtime, prefix: str) -> Council:
         client_secret=secret,
         logo_key=logo_url.removeprefix("/media/"),
     )
+    budget = await funded_budget(tenant, one_off(50_000), person=person)
+    stream = await budget.streams.all().first()
+    hold = await place_hold(budget, 1_000, "leisure", f"{prefix.title()}secret swimming", "test")
+    plan = await RecurringCommitment.create(
+        tenant_id=tenant.id,
+        budget=budget,
+        description=f"{prefix.title()}secret care",
+        amount_pence=500,
+        schedule=Schedule.WEEKLY,
+        starts_on=budget.period_start,
+    )
+    council.budget_id, council.stream_id = str(budget.id), str(stream.id)
+    council.hold_id, council.commitment_id = str(hold.id), str(plan.id)
     council.markers = [
         name,
         person.user.display_name,
         f"@{prefix}.example",
         client.client_id,
         f"{prefix.title()}secret case system",
+        f"{prefix.title()}secret swimming",
+        f"{prefix.title()}secret care",
     ]
     return council

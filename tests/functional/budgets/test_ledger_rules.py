@@ -26,8 +26,9 @@ async def test_hold_post_and_void_move_money_between_available_held_and_spent():
     await post_hold(hold.id, tenant.id, 25_000, "Invoice 1", "test")  # £50 released
     await void_hold(smaller.id, tenant.id, "cancelled", "test")
     figures = (await budget_figures(budget)).total
-    assert figures == type(figures)(received_pence=100_000, held_pence=0, spent_pence=25_000,
-                                    available_pence=75_000)
+    assert figures == type(figures)(
+        received_pence=100_000, held_pence=0, spent_pence=25_000, available_pence=75_000
+    )
     assert (await Hold.get(id=hold.id)).status == HoldStatus.POSTED
     assert await verify_ledger(tenant.id) == []
 
@@ -37,8 +38,10 @@ async def test_a_hold_over_the_money_available_is_refused_with_the_amounts():
     budget = await funded_budget(tenant, one_off(10_000))
     with pytest.raises(NotEnoughMoney) as refused:
         await place_hold(budget, 10_001, "leisure", "Gym", "test")
-    assert str(refused.value) == ("There is not enough money for this: £100.00 is available for "
-                                  "leisure and community activities, and £100.01 is needed.")
+    assert str(refused.value) == (
+        "There is not enough money for this: £100.00 is available for "
+        "leisure and community activities, and £100.01 is needed."
+    )
     assert await Hold.all().count() == 0
     assert await verify_ledger(tenant.id) == []
 
@@ -84,4 +87,5 @@ async def test_the_database_refuses_a_negative_balance_even_if_the_code_forgot()
     await funded_budget(tenant, one_off(1_000))
     with pytest.raises(Exception, match="ledger_account_sign_by_kind"):
         await LedgerAccount.filter(kind=AccountKind.AVAILABLE).update(
-            balance_pence=F("balance_pence") - 5_000)
+            balance_pence=F("balance_pence") - 5_000
+        )
