@@ -10,7 +10,12 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.identity.models import AccessKind, AccessLevel, PersonAccess
+from core.budgets.allocation import StreamSpec, allocate_budget
+from core.budgets.models import RecurringCommitment, Schedule
+from core.budgets.schedule import uk_financial_year
+from core.clock import uk_today
+from core.identity.actor import Actor
+from core.identity.models import AccessKind, AccessLevel, Membership, PersonAccess
 from core.identity.operators import add_member_as_operator
 from core.runtime import Runtime
 from tenants import services
@@ -122,6 +127,29 @@ async def seed_demo(runtime: Runtime) -> list[Tenant]:
     return created
 
 
+async def _demo_budget(tenant: Tenant, officer: Membership, person: Membership) -> None:
+    """A two-stream budget with planned home care, so the budget pages have something to show."""
+    await officer.fetch_related("user")
+    actor = Actor(tenant=tenant, user=officer.user, membership=officer)
+    start, _ = uk_financial_year(uk_today())
+    budget = await allocate_budget(
+        actor,
+        person,
+        [
+            StreamSpec("direct-payment", 40_000, Schedule.FOUR_WEEKLY, first_payment_on=start),
+            StreamSpec("nhs-chc", 120_000, Schedule.ONE_OFF, first_payment_on=start),
+        ],
+    )
+    await RecurringCommitment.create(
+        tenant_id=tenant.id,
+        budget=budget,
+        description="Home care, 5 hours a week",
+        amount_pence=9_250,
+        schedule=Schedule.WEEKLY,
+        starts_on=uk_today(),
+    )
+
+
 async def _create(runtime: Runtime, council: DemoCouncil) -> Tenant:
     tenant = await services.create_tenant(
         council.slug, council.name, base_domain=runtime.settings.base_domain
@@ -149,4 +177,6 @@ async def _create(runtime: Runtime, council: DemoCouncil) -> Tenant:
             kind=AccessKind.BROKER,
             access=AccessLevel.MANAGE,
         )
+    if "person" in members and "council_officer" in members:
+        await _demo_budget(tenant, members["council_officer"], members["person"])
     return await Tenant.get(id=tenant.id)
