@@ -7,6 +7,8 @@ of what Carepurse adds, on this machine, today.
     /healthz                 tiny JSON (Carepurse's /healthz does the same)
     /page                    a ~5 KB Jinja2 page: layout inheritance, a macro, loops, escaping
     /council?slug=moorfield  one indexed SELECT through aiosqlite on a small table, as JSON
+    /statement?budget=1      50 of a budget's 5,000 statement rows (one indexed SELECT,
+                             newest first), as a Jinja2 page like Carepurse's statement
 
 ``BENCH_BASELINE_DB`` is the SQLite file (created and filled at start-up if missing).
 """
@@ -66,9 +68,22 @@ PAGE_CONTEXT: dict[str, Any] = {
     "footer_note": "Run by Riverbend Borough Council with Carepurse",
 }
 
-templates = Jinja2Templates(
-    env=Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, auto_reload=False)
+STATEMENT_ENTRIES = 5_000  # per budget; two budgets, so the index has to do its job
+STATEMENT_PAGE = 50
+STATEMENT_KINDS = ("Committed", "Released")
+
+
+def pounds(pence: int) -> str:
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(pence), 100)
+    return f"{sign}£{whole:,}.{part:02d}"
+
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, auto_reload=False
 )
+environment.filters["pounds"] = pounds
+templates = Jinja2Templates(env=environment)
 
 
 async def healthz(request: Request) -> Response:
@@ -94,6 +109,43 @@ async def council(request: Request) -> Response:
     )
 
 
+async def statement(request: Request) -> Response:
+    """Like Carepurse's statement page without the session, tenant, permission checks,
+    ledger lines or figures: one query for a page of rows, rendered."""
+    database: aiosqlite.Connection = request.app.state.database
+    budget = int(request.query_params.get("budget", "1") or 1)
+    before = request.query_params.get("before", "")
+    limit = int(request.query_params.get("limit", STATEMENT_PAGE) or STATEMENT_PAGE)
+    async with database.execute(
+        "SELECT id, effective_on, kind, description, stream_name, received, committed, spent, "
+        "available_change FROM statement_entry WHERE budget_id = ? AND id < ? "
+        "ORDER BY id DESC LIMIT ?",
+        (budget, int(before) if before.isdigit() else 2**62, limit),
+    ) as cursor:
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in await cursor.fetchall()]
+    context = PAGE_CONTEXT | {
+        "page_title": "Your statement",
+        "person_name": "Stella Statement",
+        "budget": budget,
+        "rows": rows,
+        "older": rows[-1]["id"] if len(rows) == limit else None,
+    }
+    return templates.TemplateResponse(request, "statement.html", context)
+
+
+def _statement_rows(budget: int) -> list[tuple[Any, ...]]:
+    rows = []
+    for n in range(STATEMENT_ENTRIES):
+        amount = 100 + n % 5_000
+        sign = 1 if n % 2 else -1
+        rows.append(
+            (budget, "2026-04-01", STATEMENT_KINDS[n % 2], f"Statement bench entry {n}",
+             "Council care", 0, sign * amount, 0, -sign * amount)
+        )  # fmt: skip
+    return rows
+
+
 async def _open_database(path: str) -> aiosqlite.Connection:
     database = await aiosqlite.connect(path)
     await database.execute(
@@ -105,6 +157,25 @@ async def _open_database(path: str) -> aiosqlite.Connection:
         "VALUES (?, ?, 'active', 1)",
         COUNCILS,
     )
+    await database.execute(
+        "CREATE TABLE IF NOT EXISTS statement_entry (id INTEGER PRIMARY KEY, "
+        "budget_id INTEGER NOT NULL, effective_on TEXT NOT NULL, kind TEXT NOT NULL, "
+        "description TEXT NOT NULL, stream_name TEXT NOT NULL, received INTEGER NOT NULL, "
+        "committed INTEGER NOT NULL, spent INTEGER NOT NULL, available_change INTEGER NOT NULL)"
+    )
+    await database.execute(
+        "CREATE INDEX IF NOT EXISTS statement_entry_budget ON statement_entry (budget_id, id)"
+    )
+    async with database.execute("SELECT count(*) FROM statement_entry") as cursor:
+        (count,) = await cursor.fetchone() or (0,)
+    if not count:
+        for budget in (2, 1):  # budget 1's rows are the newest, as in Carepurse's database
+            await database.executemany(
+                "INSERT INTO statement_entry (budget_id, effective_on, kind, description, "
+                "stream_name, received, committed, spent, available_change) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _statement_rows(budget),
+            )
     await database.commit()
     return database
 
@@ -119,6 +190,11 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
 
 
 app = Starlette(
-    routes=[Route("/healthz", healthz), Route("/page", page), Route("/council", council)],
+    routes=[
+        Route("/healthz", healthz),
+        Route("/page", page),
+        Route("/council", council),
+        Route("/statement", statement),
+    ],
     lifespan=lifespan,
 )

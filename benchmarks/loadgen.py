@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -34,12 +34,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # ---------------------------------------------------------------------------
 
 
-def build_request(path: str, host: str) -> bytes:
+def build_request(path: str, host: str, headers: Sequence[str] = ()) -> bytes:
     # identity: the pages are compared uncompressed (Carepurse has GZipMiddleware, the
     # baseline has not); a browser's gzip would add compression work to one side only.
+    extra = "".join(f"{line}\r\n" for line in headers)  # e.g. a session cookie
     return (
         f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: carepurse-bench\r\n"
-        "Accept: */*\r\nAccept-Encoding: identity\r\n\r\n"
+        f"Accept: */*\r\nAccept-Encoding: identity\r\n{extra}\r\n"
     ).encode("latin-1")
 
 
@@ -239,6 +240,9 @@ def _program() -> int:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--server-pid", type=int, help="report this process's CPU use")
     parser.add_argument("--raw", action="store_true", help="include every latency (us)")
+    parser.add_argument(
+        "--header", action="append", default=[], help="an extra 'Name: value' header"
+    )
     args = parser.parse_args()
     try:
         import uvloop
@@ -247,7 +251,7 @@ def _program() -> int:
         event_loop = "asyncio"
     else:
         run, event_loop = uvloop.run, "uvloop"
-    request = build_request(args.path, args.host or f"{args.address}:{args.port}")
+    request = build_request(args.path, args.host or f"{args.address}:{args.port}", args.header)
     result = run(
         generate_load(
             args.address,
@@ -298,10 +302,13 @@ def measure(
     server_pid: int | None,
     preexec: Callable[[], None] | None,
     raw: bool = False,
+    headers: Sequence[str] = (),
 ) -> dict[str, Any]:
     """One warm-up then one measurement of one endpoint, by a load generator in a subprocess."""
     if loadgen == "wrk":
-        return _measure_wrk(port, path, host, concurrency, warmup, seconds, server_pid, preexec)
+        return _measure_wrk(
+            port, path, host, concurrency, warmup, seconds, server_pid, preexec, headers
+        )
     command = [
         sys.executable, "-m", "benchmarks.loadgen",
         "--port", str(port), "--path", path,
@@ -313,6 +320,8 @@ def measure(
         command += ["--server-pid", str(server_pid)]
     if raw:
         command.append("--raw")
+    for line in headers:
+        command += ["--header", line]
     done = subprocess.run(
         command,
         cwd=ROOT,
@@ -378,10 +387,13 @@ def _measure_wrk(
     seconds: float,
     server_pid: int | None,
     preexec: Callable[[], None] | None,
+    extra_headers: Sequence[str] = (),
 ) -> dict[str, Any]:
     wrk = shutil.which("wrk")
     assert wrk is not None
     headers = ["-H", "Accept-Encoding: identity"] + (["-H", f"Host: {host}"] if host else [])
+    for line in extra_headers:
+        headers += ["-H", line]
     url = f"http://127.0.0.1:{port}{path}"
     # wrk wants whole seconds; its threads each open concurrency/threads connections.
     for duration, keep in ((max(1, round(warmup)), False), (max(1, round(seconds)), True)):

@@ -8,6 +8,10 @@ Settings (command-line options win over the environment):
     BENCH_CONCURRENCY=32  keep-alive connections, one request in flight on each
     BENCH_LOADGEN=auto    auto (wrk when on PATH, else Python), python or wrk
     BENCH_PIN=1           pin the servers and the load generator to a core each (Linux)
+    BENCH_LEDGER_SECONDS=3  measured seconds per ledger posting case, split over the rounds
+    BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test
+                          the server for the PostgreSQL postings (a scratch database
+                          carepurse_bench is created and dropped); empty to skip
 
 Both servers run side by side (an idle one costs nothing) and the endpoints are measured
 in turn, round after round, so anything else slowing the machine down for a while is
@@ -17,6 +21,7 @@ shared by the baseline and Carepurse instead of landing on one of them.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import datetime
 import json
@@ -33,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from benchmarks.ledger import DEFAULT_POSTGRES_URL, LedgerBenchError, run_ledger
 from benchmarks.loadgen import LoadError, choose_loadgen, measure
 from benchmarks.micro import run_micro
 from benchmarks.servers import (
@@ -42,6 +48,7 @@ from benchmarks.servers import (
     child_setup,
     cpu_plan,
     http_get,
+    http_request,
     serve,
     uvicorn_speedups,
 )
@@ -63,6 +70,7 @@ class Endpoint:
     host: str | None
     expect: bytes  # the body must contain this, or we would be timing an error page
     pair: str | None = None  # the baseline endpoint a Carepurse one is compared with
+    headers: tuple[str, ...] = ()  # extra "Name: value" lines (a session cookie, a token)
 
 
 # In the order they are measured in each round: each Carepurse endpoint after its pair.
@@ -111,6 +119,15 @@ ENDPOINTS = [
     ),
 ]
 SIDES = ("baseline", "carepurse")
+STATEMENT_ENTRIES = 5_000
+STATEMENT_BASELINE = Endpoint(
+    "baseline",
+    "statement_rows",
+    "GET /statement  50 of 5,000 rows",
+    "/statement?budget=1&limit=50",
+    None,
+    b"Statement bench entry 4999",
+)
 
 
 def _env_number(name: str, default: float) -> float:
@@ -140,11 +157,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=os.environ.get("BENCH_PIN", "1").strip().lower() not in ("0", "false", "no"),
         help="do not pin the processes to cores",
     )
-    parser.add_argument("--skip-micro", action="store_true", help="HTTP benchmarks only")
+    parser.add_argument("--skip-micro", action="store_true", help="no in-process micro benchmarks")
+    parser.add_argument("--skip-ledger", action="store_true", help="no ledger posting benchmarks")
+    parser.add_argument("--ledger-seconds", type=float, default=number("BENCH_LEDGER_SECONDS", 3.0))
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        help="PostgreSQL server for the ledger postings ('' to skip)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS_FILE)
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.warmup < 0 or args.concurrency < 1 or args.rounds < 1:
         parser.error("seconds must be > 0, warmup >= 0, concurrency and rounds >= 1")
+    if args.ledger_seconds <= 0:
+        parser.error("ledger seconds must be > 0")
     return args
 
 
@@ -156,7 +182,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def _check(server: Server, endpoint: Endpoint) -> int:
     """One request first: it must succeed with the expected body. Returns its size."""
     try:
-        status, body = http_get(server.port, endpoint.path, endpoint.host)
+        status, body = http_get(server.port, endpoint.path, endpoint.host, headers=endpoint.headers)
     except OSError as error:
         raise BenchError(f"{server.name} {endpoint.path}: {error}") from error
     if status != 200 or endpoint.expect not in body:
@@ -234,6 +260,87 @@ def _prepare_carepurse(env: dict[str, str]) -> None:
             )
 
 
+def _seed_statement(env: dict[str, str]) -> dict[str, Any]:
+    """A budget with STATEMENT_ENTRIES entries in Carepurse's database."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.statement_seed", "--entries", str(STATEMENT_ENTRIES)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BenchError(f"seeding the statement failed ({done.returncode}):\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def _session_cookie(server: Server, seed: dict[str, Any]) -> str | None:
+    """Sign the seeded officer in, as a browser would; the ``Cookie`` header to send."""
+    status, headers, _ = http_request(
+        server.port,
+        "POST",
+        "/sign-in",
+        seed["host"],
+        form={"email": seed["email"], "password": seed["password"]},
+        headers=("Sec-Fetch-Site: same-origin",),
+    )
+    cookies = [line.split(";", 1)[0] for line in headers.get_all("Set-Cookie") or []]
+    return "Cookie: " + "; ".join(cookies) if status == 303 and cookies else None
+
+
+def _bearer_token(server: Server, seed: dict[str, Any]) -> str | None:
+    credentials = base64.b64encode(f"{seed['client_id']}:{seed['client_secret']}".encode())
+    status, _, body = http_request(
+        server.port,
+        "POST",
+        "/oauth/token",
+        seed["host"],
+        form={"grant_type": "client_credentials"},
+        headers=(f"Authorization: Basic {credentials.decode()}",),
+    )
+    return f"Authorization: Bearer {json.loads(body)['access_token']}" if status == 200 else None
+
+
+def _statement_endpoint(server: Server, seed: dict[str, Any]) -> tuple[Endpoint | None, str, int]:
+    """The statement page if it answers; else the API's statement; else ``None`` (timed in
+    process instead). Then which it was, and how many entries one response shows."""
+    newest = seed["newest"].encode()
+    budget = seed["budget_id"]
+    cookie = _session_cookie(server, seed)
+    if cookie:
+        page = Endpoint(
+            "carepurse",
+            "statement",
+            "GET /budgets/…/statement  page",
+            f"/budgets/{budget}/statement",
+            seed["host"],
+            newest,
+            pair=STATEMENT_BASELINE.key,
+            headers=(cookie,),
+        )
+        status, body = http_get(server.port, page.path, page.host, headers=page.headers)
+        if status == 200 and newest in body:
+            return page, "page", body.count(b"Statement bench entry")
+    token = _bearer_token(server, seed)
+    if token:
+        api = Endpoint(
+            "carepurse",
+            "statement",
+            "GET /api/v1/budgets/…/statement",
+            f"/api/v1/budgets/{budget}/statement?limit=50",
+            seed["host"],
+            newest,
+            pair=STATEMENT_BASELINE.key,
+            headers=(token,),
+        )
+        status, body = http_get(server.port, api.path, api.host, headers=api.headers)
+        if status == 200 and newest in body:
+            return api, "api", body.count(b"Statement bench entry")
+    return None, "in-process", 0
+
+
 def run_http(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     server_cpu, load_cpu = cpu_plan(args.pin)
     env = _clean_environment()
@@ -245,6 +352,8 @@ def run_http(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     }
     print("  carepurse migrate + demo seed", flush=True)
     _prepare_carepurse(carepurse_env)
+    print(f"  a budget with {STATEMENT_ENTRIES:,} statement entries", flush=True)
+    seed = _seed_statement(carepurse_env)
 
     with contextlib.ExitStack() as stack:
         servers = {
@@ -267,13 +376,15 @@ def run_http(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                 )
             ),
         }
-        sizes = {(e.side, e.key): _check(servers[e.side], e) for e in ENDPOINTS}
+        statement, statement_via, shown = _statement_endpoint(servers["carepurse"], seed)
+        endpoints = [*ENDPOINTS, STATEMENT_BASELINE, *([statement] if statement else [])]
+        sizes = {(e.side, e.key): _check(servers[e.side], e) for e in endpoints}
         rounds: dict[tuple[str, str], list[dict[str, Any]]] = {
-            (e.side, e.key): [] for e in ENDPOINTS
+            (e.side, e.key): [] for e in endpoints
         }
         for number in range(args.rounds):
             print(f"  round {number + 1}/{args.rounds} ", end="", flush=True)
-            for endpoint in ENDPOINTS:
+            for endpoint in endpoints:
                 server = servers[endpoint.side]
                 figures = measure(
                     args.loadgen,
@@ -286,6 +397,7 @@ def run_http(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                     server_pid=server.pid,
                     preexec=child_setup(load_cpu),
                     raw=True,
+                    headers=endpoint.headers,
                 )
                 if figures["requests"] == 0:
                     raise BenchError(
@@ -296,8 +408,17 @@ def run_http(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                 print(".", end="", flush=True)
             print(flush=True)
 
+    statement_report: dict[str, Any] = {
+        "entries": seed["entries"],
+        "measured": statement_via,
+        "rows_shown": shown,
+        "budget_id": seed["budget_id"],
+    }
+    if statement is None:
+        print("  statement page and API unavailable: timing statement_rows in process")
+        statement_report["in_process"] = _statement_in_process(carepurse_env, seed)
     results: dict[str, dict[str, Any]] = {side: {} for side in SIDES}
-    for endpoint in ENDPOINTS:
+    for endpoint in endpoints:
         results[endpoint.side][endpoint.key] = _merge(rounds[(endpoint.side, endpoint.key)]) | {
             "label": endpoint.label,
             "path": endpoint.path,
@@ -306,7 +427,7 @@ def run_http(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
             "pair": endpoint.pair,
         }
     ratios = []
-    for endpoint in ENDPOINTS:
+    for endpoint in endpoints:
         if endpoint.pair is None:
             continue
         ours, base = results["carepurse"][endpoint.key], results["baseline"][endpoint.pair]
@@ -326,8 +447,25 @@ def run_http(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     return {
         **results,
         "ratios": ratios,
+        "statement": statement_report,
         "pinning": {"server_cpu": server_cpu, "loadgen_cpu": load_cpu},
     }
+
+
+def _statement_in_process(env: dict[str, str], seed: dict[str, Any]) -> dict[str, Any]:
+    """The fallback: ``statement_rows`` (50 rows) timed in a subprocess beside one raw query."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.statement_seed", "--time", seed["budget_id"]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BenchError(f"timing statement_rows failed ({done.returncode}):\n{done.stderr}")
+    return json.loads(done.stdout)
 
 
 # ---------------------------------------------------------------------------
@@ -402,6 +540,49 @@ def print_report(report: dict[str, Any]) -> None:
         failing = [row["label"] for row in rows if row["non_2xx"] or row["socket_errors"]]
         if failing:
             print("WARNING: errors while measuring: " + ", ".join(failing))
+        statement = http.get("statement")
+        if statement:
+            how = {
+                "page": "the HTML page, signed in as a council officer",
+                "api": "the API (the HTML page did not answer), with a bearer token",
+                "in-process": "neither the page nor the API answered: see below",
+            }[statement["measured"]]
+            shown = statement["rows_shown"]
+            print(
+                f"statement: a budget with {statement['entries']:,} entries, via {how}"
+                + (f"; {shown} rows a response (the baseline reads and shows 50)" if shown else "")
+            )
+            timed = statement.get("in_process")
+            if timed:
+                print(
+                    f"  statement_rows(limit=50) in process: {timed['orm_us']:,.0f} us per call; "
+                    f"raw aiosqlite query: {timed['raw_us']:,.0f} us; "
+                    f"ratio {timed['raw_us'] / timed['orm_us']:.2f}"
+                )
+    ledger = report.get("ledger")
+    if ledger:
+        print()
+        print(
+            f"Ledger postings (record_entry, two legs, one at a time; {ledger['seconds']:g} s "
+            f"per side in {ledger['rounds']} interleaved rounds)"
+        )
+        print(f"{'':<14}{'database':<34}{'postings/s':>11}{'us each':>9}{'±':>5}")
+        for name in ("sqlite", "postgres"):
+            if name not in ledger:
+                continue
+            row = ledger[name]
+            for side, label in (("baseline", "raw SQL"), ("carepurse", "record_entry")):
+                figures = row[side]
+                print(
+                    f"{label:<14}{row['database'][:33]:<34}{figures['per_s']:>11,.0f}"
+                    f"{figures['us_per_posting']:>9,.0f}{_percent(figures['rounds_spread']):>5}"
+                )
+            low, high = min(row["rounds_ratio"]), max(row["rounds_ratio"])
+            print(
+                f"{'':<14}record_entry / raw SQL: {row['ratio']:.2f} (rounds {low:.2f}-{high:.2f})"
+            )
+        for note in ledger["notes"]:
+            print(f"note: {note}")
     micro = report.get("micro")
     if micro:
         print()
@@ -478,13 +659,22 @@ def main(argv: list[str] | None = None) -> int:
         )
         with tempfile.TemporaryDirectory(prefix="carepurse-bench-") as tmp:
             report["http"] = run_http(args, Path(tmp))
+        if not args.skip_ledger:
+            print("  ledger postings: SQLite, then PostgreSQL", flush=True)
+            report["ledger"] = run_ledger(args.ledger_seconds, args.rounds, args.postgres_url)
         if not args.skip_micro:
             print("  in-process micro benchmarks", flush=True)
             report["micro"] = run_micro()
     except KeyboardInterrupt:
         print("\ninterrupted; servers stopped", file=sys.stderr)
         return 130
-    except (BenchError, ServerError, LoadError, subprocess.TimeoutExpired) as error:
+    except (
+        BenchError,
+        ServerError,
+        LoadError,
+        LedgerBenchError,
+        subprocess.TimeoutExpired,
+    ) as error:
         print(f"\nbenchmark failed: {error}", file=sys.stderr)
         return 1
     print_report(report)

@@ -13,7 +13,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+import urllib.parse
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,14 +76,40 @@ def free_port() -> int:
 
 
 def http_get(
-    port: int, path: str, host: str | None = None, timeout: float = 5.0
+    port: int,
+    path: str,
+    host: str | None = None,
+    timeout: float = 5.0,
+    headers: Sequence[str] = (),
 ) -> tuple[int, bytes]:
+    status, _, body = http_request(port, "GET", path, host, timeout=timeout, headers=headers)
+    return status, body
+
+
+def http_request(
+    port: int,
+    method: str,
+    path: str,
+    host: str | None = None,
+    *,
+    form: Mapping[str, str] | None = None,
+    headers: Sequence[str] = (),
+    timeout: float = 5.0,
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """One request; ``headers`` as ``"Name: value"`` lines, ``form`` sent urlencoded."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        headers = {"Accept-Encoding": "identity"} | ({"Host": host} if host else {})
-        connection.request("GET", path, headers=headers)
+        sent = {"Accept-Encoding": "identity"} | ({"Host": host} if host else {})
+        for line in headers:
+            name, _, value = line.partition(":")
+            sent[name.strip()] = value.strip()
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=sent)
         response = connection.getresponse()
-        return response.status, response.read()
+        return response.status, response.headers, response.read()
     finally:
         connection.close()
 

@@ -9,6 +9,8 @@ from core.budgets.jobs import run_funding
 from core.email.services import ACTOR_NAME as DELIVER_EMAIL
 from core.email.services import deliver
 from core.housekeeping.services import ACTOR_NAME, run_daily_housekeeping
+from core.monitoring.jobs import ACTOR_NAME as EVALUATE_EXCEPTIONS
+from core.monitoring.jobs import run_monitoring
 from workers import runtime
 from workers.registry import job
 
@@ -26,3 +28,8 @@ async def deliver_email(tenant_id: int | None, email_id: str) -> None:
 @job(actor_name=CREDIT_FUNDING, queue_name="funding", max_retries=10, min_backoff=30_000)
 async def credit_funding(tenant_id: int, run_date: str) -> None:
     await run_funding(tenant_id, date.fromisoformat(run_date))
+
+
+@job(actor_name=EVALUATE_EXCEPTIONS, queue_name="monitoring", max_retries=5, min_backoff=30_000)
+async def evaluate_budget_exceptions(tenant_id: int, run_date: str) -> None:
+    await run_monitoring(runtime.current().core, tenant_id, date.fromisoformat(run_date))

@@ -9,7 +9,8 @@ or a misfire queues nothing twice.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -18,10 +19,15 @@ from core.budgets.jobs import schedule_funding_runs
 from core.clock import uk_today
 from core.housekeeping.services import schedule_daily_housekeeping
 from core.identity.cleanup import prune_platform_leftovers
+from core.monitoring.jobs import schedule_monitoring_runs
 from core.settings import UK_TIMEZONE, Settings
 from workers.relay import OutboxRelay
 
 logger = logging.getLogger(__name__)
+
+# Budget monitoring runs after the night's funding run (00:15) has credited what fell due.
+MONITORING_HOUR = 6
+CATCH_UP_DELAY = timedelta(minutes=15)
 
 
 async def queue_todays_housekeeping(relay: OutboxRelay | None = None) -> int:
@@ -39,6 +45,21 @@ async def queue_todays_funding(relay: OutboxRelay | None = None) -> int:
     if relay is not None:
         relay.wake()
     return queued
+
+
+async def queue_todays_monitoring(relay: OutboxRelay | None = None) -> int:
+    queued = await schedule_monitoring_runs(uk_today())
+    logger.info("queued budget monitoring for %d council(s)", queued)
+    if relay is not None:
+        relay.wake()
+    return queued
+
+
+def catch_up_after(hour: int, now: datetime) -> dict[str, Any]:
+    """Catch up after start-up, but only once the day's usual time has passed, and a
+    little later than the funding run queued at start-up, so its credits are counted. A
+    scheduler started in the small hours leaves the run to its usual time."""
+    return {"next_run_time": now + CATCH_UP_DELAY} if now.hour >= hour else {}
 
 
 def build_scheduler(settings: Settings, relay: OutboxRelay | None) -> AsyncIOScheduler:
@@ -65,5 +86,16 @@ def build_scheduler(settings: Settings, relay: OutboxRelay | None) -> AsyncIOSch
         misfire_grace_time=3600,
         # Also run once at start-up: a scheduler that was down at 02:30 catches up.
         next_run_time=datetime.now(UK_TIMEZONE),
+    )
+    scheduler.add_job(
+        queue_todays_monitoring,
+        CronTrigger(hour=MONITORING_HOUR, minute=0, timezone=UK_TIMEZONE),
+        kwargs={"relay": relay},
+        id="budget-monitoring",
+        name="Evaluate each council's budget exceptions",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=6 * 3600,
+        **catch_up_after(MONITORING_HOUR, datetime.now(UK_TIMEZONE)),
     )
     return scheduler

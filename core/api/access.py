@@ -9,8 +9,13 @@ from core.identity.permissions import PermissionDenied, SignInRequired, require_
 from core.identity.roles import Permission
 
 
-async def require_api(actor: Actor, scope: str, permission: Permission) -> None:
-    """Token callers need ``scope``; signed-in browsers need the council ``permission``."""
+async def require_scope(actor: Actor, scope: str) -> None:
+    """Token callers need ``scope``; signed-in members pass, and the service then checks
+    what they may do for the person concerned (self, circle, broker or council role).
+
+    Checking the scope first lets a token without it get a 403 that names the scope,
+    instead of the 404 a service gives for things the caller may not see.
+    """
     if actor.is_api_client:
         if scope not in actor.scopes:
             await record(
@@ -25,4 +30,10 @@ async def require_api(actor: Actor, scope: str, permission: Permission) -> None:
         return
     if not actor.is_signed_in or actor.membership is None:
         raise SignInRequired("send a bearer token from /oauth/token")
-    await require_council(actor, permission)
+
+
+async def require_api(actor: Actor, scope: str, permission: Permission) -> None:
+    """Token callers need ``scope``; signed-in browsers need the council ``permission``."""
+    await require_scope(actor, scope)
+    if not actor.is_api_client:
+        await require_council(actor, permission)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 from pydantic import BaseModel
@@ -43,6 +44,8 @@ class Operation:
     response_media_type: str = "application/json"
     extra_responses: dict[str, Any] = field(default_factory=dict)
     parameters: tuple[dict[str, Any], ...] = ()
+    request_model: type[BaseModel] | None = None  # the JSON body, validated by the same model
+    success_status: int = 200  # 201 for endpoints that create something
 
 
 def query_parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
@@ -56,27 +59,35 @@ def query_parameter(name: str, description: str, **schema: Any) -> dict[str, Any
     }
 
 
+def header_parameter(name: str, description: str, **schema: Any) -> dict[str, Any]:
+    """An optional request header (OpenAPI parameter object); ``schema`` defaults to a string."""
+    return {**query_parameter(name, description, **schema), "in": "header"}
+
+
+def _component(
+    schemas: dict[str, Any], model: type[BaseModel], mode: str = "serialization"
+) -> dict[str, str]:
+    """Add ``model`` (and the models it uses) to ``schemas``; return a reference to it."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)  # type: ignore[arg-type]
+    schemas.update(schema.pop("$defs", {}))
+    schemas[model.__name__] = schema
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
 def build_document(operations: list[Operation], *, title: str, version: str) -> dict[str, Any]:
     schemas: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
     paths: dict[str, Any] = {}
     for op in operations:
         responses: dict[str, Any] = {}
+        success = str(op.success_status)
         if op.response_model is not None:
-            schema = op.response_model.model_json_schema(
-                ref_template="#/components/schemas/{model}"
-            )
-            schemas.update(schema.pop("$defs", {}))
-            schemas[op.response_model.__name__] = schema
-            responses["200"] = {
-                "description": "OK",
-                "content": {
-                    op.response_media_type: {
-                        "schema": {"$ref": f"#/components/schemas/{op.response_model.__name__}"}
-                    }
-                },
+            reference = _component(schemas, op.response_model)
+            responses[success] = {
+                "description": HTTPStatus(op.success_status).phrase,
+                "content": {op.response_media_type: {"schema": reference}},
             }
         else:
-            responses["200"] = {"description": "OK"}
+            responses[success] = {"description": HTTPStatus(op.success_status).phrase}
         for status in op.problems:
             responses[str(status)] = {
                 "description": "Problem",
@@ -94,6 +105,15 @@ def build_document(operations: list[Operation], *, title: str, version: str) -> 
         }
         if op.parameters:
             operation["parameters"] = list(op.parameters)
+        if op.request_model is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": _component(schemas, op.request_model, mode="validation")
+                    }
+                },
+            }
         paths.setdefault(op.path, {})[op.method.lower()] = operation
     return {
         "openapi": "3.1.0",

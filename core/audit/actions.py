@@ -29,6 +29,7 @@ class AuditAction(StrEnum):
     API_TOKEN_REFUSED = "api_token_refused"
     DATA_EXPORTED = "data_exported"
     PERSON_REGISTERED = "person_registered"
+    PROFILE_CHANGED = "profile_changed"
     BUDGET_ALLOCATED = "budget_allocated"
     BUDGET_ADJUSTED = "budget_adjusted"
     BUDGET_ENDED = "budget_ended"
@@ -59,6 +60,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.API_TOKEN_REFUSED: "API token refused",
     AuditAction.DATA_EXPORTED: "Data exported",
     AuditAction.PERSON_REGISTERED: "Person registered",
+    AuditAction.PROFILE_CHANGED: "Person's details changed",
     AuditAction.BUDGET_ALLOCATED: "Budget allocated",
     AuditAction.BUDGET_ADJUSTED: "Budget adjusted",
     AuditAction.BUDGET_ENDED: "Budget ended early",

@@ -23,6 +23,12 @@ SECTIONS = (
         Permission.VIEW_USERS,
     ),
     Section(
+        "Register a person",
+        "/council/people/new",
+        "Register someone with a personal budget and invite them, or whoever manages it.",
+        Permission.MANAGE_BUDGETS,
+    ),
+    Section(
         "Audit log",
         "/council/audit",
         "Who signed in, what changed and who changed it.",

@@ -15,3 +15,8 @@ class CoreDefaults:
     @hookimpl(trylast=True)
     def carepurse_theme_branding(self, tenant: TenantInfo) -> Mapping[str, Any]:
         return {"council_name": tenant.name}
+
+    @hookimpl(trylast=True)
+    def carepurse_monitoring_policy(self, tenant: TenantInfo) -> Mapping[str, Any]:
+        # Without a monitoring plugin a council sees outcomes only.
+        return {"level": "none", "underspend_percent": 20, "notify_emails": []}

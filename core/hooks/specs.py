@@ -93,3 +93,25 @@ def carepurse_identity_providers(tenant: TenantInfo) -> list[Mapping[str, Any]] 
         ``email_domains`` (optional) limits who may sign in by email domain; an
         empty list or ``None`` for none.
     """
+
+
+@hookspec(firstresult=True)
+def carepurse_monitoring_policy(tenant: TenantInfo) -> Mapping[str, Any] | None:
+    """Say how closely the council watches the personal budgets it pays for.
+
+    Called by the daily budget monitoring job (which raises and resolves
+    exceptions and emails the council about new ones) and when the council's
+    monitoring page is drawn. The first plugin to return a mapping wins; the
+    core default (level ``none``) answers last. Answers are validated and kept
+    until the council's configuration changes.
+
+    :param tenant: the council whose budgets are being monitored.
+    :return: a mapping with ``level`` (``none``: the council sees outcomes only;
+        ``exception``: it is alerted when a budget is forecast to overspend, or
+        to underspend by more than ``underspend_percent`` of the money the period
+        brings; ``full``: it also sees every transaction), ``underspend_percent``
+        (0-100, default 20), optional ``overspend_notice_days`` (flag an
+        overspend only when the money is forecast to run out within that many
+        days) and ``notify_emails`` (addresses emailed when exceptions are
+        raised); or ``None`` to let another plugin answer.
+    """

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from core.budgets.overview import budget_summaries
 from core.errors import InvalidInput, NotFound
 from core.identity import circles, invitations
 from core.identity.accounts import check_new_password, set_password
@@ -39,6 +40,7 @@ async def _account_page(request: Request, status: int = 200, **extra: object) ->
         roles=[ROLE_LABELS[r] for r in actor.roles],
         supporting=supporting,
         is_person=Role.PERSON in actor.roles,
+        own_budgets=await budget_summaries(actor, membership) if Role.PERSON in actor.roles else [],
         councils=await other_councils(actor),
         errors=extra.pop("errors", {}),
         **extra,
@@ -110,6 +112,8 @@ async def person_page(request: Request) -> Response:
         circle=circle,
         can_manage_circle=Permission.MANAGE_CIRCLE in allowed,
         is_self=actor.membership is not None and actor.membership.id == person.id,
+        person_budgets=await budget_summaries(actor, person),
+        can_allocate=Permission.MANAGE_BUDGETS in actor.council_permissions,
     )
 
 

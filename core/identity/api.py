@@ -12,15 +12,31 @@ from core.api.openapi import Operation, query_parameter
 from core.api.problem import problem
 from core.errors import FieldProblem
 from core.hooks.definition import problems_from
-from core.identity import circles, council_users, people
-from core.identity.models import Membership, Role
+from core.identity import circles, people
+from core.identity.models import Membership
 from core.identity.permissions import get_person
 from core.identity.schemas import NewPerson, PeoplePage, PersonOut, SupporterOut
 from core.ids import parse_uuid
+from core.people import services as people_services
+from core.people.models import PersonProfile
 from core.web.forms import actor_of
 
 
-def person_out(member: Membership, circle: circles.Circle | None = None) -> PersonOut:
+def person_out(
+    member: Membership,
+    circle: circles.Circle | None = None,
+    profile: PersonProfile | None = None,
+) -> PersonOut:
+    details = {}
+    if profile is not None:
+        details = {
+            "date_of_birth": profile.date_of_birth,
+            "address": profile.address,
+            "postcode": profile.postcode,
+            "phone": profile.phone,
+            "contact_preference": profile.contact_preference.value,
+            "budget_manager": profile.budget_manager.value,
+        }
     return PersonOut(
         id=member.id,
         name=member.user.display_name,
@@ -38,6 +54,7 @@ def person_out(member: Membership, circle: circles.Circle | None = None) -> Pers
             )
             for a in circle.members
         ],
+        **details,
     )
 
 
@@ -61,7 +78,10 @@ async def list_people(request: Request) -> Response:
     next_url = None
     if len(found) == limit:
         next_url = str(request.url.include_query_params(cursor=str(found[-1].id)))
-    page = PeoplePage(items=[person_out(m) for m in found], next=next_url)
+    profiles = await people_services.profiles_of(found)
+    page = PeoplePage(
+        items=[person_out(m, profile=profiles.get(m.id)) for m in found], next=next_url
+    )
     return JSONResponse(page.model_dump(mode="json"))
 
 
@@ -69,7 +89,8 @@ async def get_person_endpoint(request: Request) -> Response:
     actor = actor_of(request)
     person = await get_person(actor, request.path_params["person_id"])
     circle = await circles.circle_of(actor, person)
-    return JSONResponse(person_out(person, circle).model_dump(mode="json"))
+    profile = await people_services.profile_of(person)
+    return JSONResponse(person_out(person, circle, profile).model_dump(mode="json"))
 
 
 async def add_person(request: Request) -> Response:
@@ -78,11 +99,23 @@ async def add_person(request: Request) -> Response:
     except (ValueError, ValidationError) as error:
         details = problems_from(error) if isinstance(error, ValidationError) else []
         return problem(400, 'the body must be JSON like {"name": "..."}', errors=details)
-    member = await council_users.add_member(
-        actor_of(request), body.name, body.email, [Role.PERSON.value], str(request.base_url)
+    member = await people_services.register_person(
+        actor_of(request),
+        name=body.name,
+        email=body.email,
+        date_of_birth=body.date_of_birth,
+        address=body.address,
+        postcode=body.postcode,
+        phone=body.phone,
+        contact_preference=body.contact_preference,
+        budget_manager=body.budget_manager or "person",
+        invite_person=bool(body.email),
+        site_url=str(request.base_url),
+        complete=False,
     )
+    profile = await people_services.profile_of(member)
     return JSONResponse(
-        person_out(member).model_dump(mode="json"),
+        person_out(member, profile=profile).model_dump(mode="json"),
         status_code=201,
         headers={"Location": f"/api/v1/people/{member.id}"},
     )
@@ -119,8 +152,9 @@ operations = [
         path="/people",
         operation_id="addPerson",
         summary="Add a person",
-        description="Scope people:write. Body: {name, email?}. With an email the person is "
-        "sent a link to set up their sign-in.",
+        description="Scope people:write. Body: {name, email?, date_of_birth?, address?, "
+        "postcode?, phone?, contact_preference?, budget_manager?}. With an email the person "
+        "is sent a link to set up their sign-in. Each field is checked; a problem names it.",
         response_model=PersonOut,
         tags=("people",),
         problems=(400, 401, 403, 409, 422),

@@ -107,7 +107,7 @@ async def add_member(
         member = await Membership.create(tenant_id=tenant.id, user=user, roles=roles)
         member.user = user
         if email:
-            await _send_welcome(actor, member, site_url)
+            await send_welcome(actor, member, site_url)
         await record(
             tenant.id,
             AuditAction.MEMBER_ADDED,
@@ -120,7 +120,7 @@ async def add_member(
     return member
 
 
-async def _send_welcome(actor: Actor, member: Membership, site_url: str) -> None:
+async def send_welcome(actor: Actor, member: Membership, site_url: str) -> None:
     tenant = actor.tenant
     assert tenant is not None
     user = member.user

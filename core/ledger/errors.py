@@ -13,6 +13,14 @@ class NotEnoughMoney(RuleRefused):
         self.available_pence = available_pence
         self.needed_pence = needed_pence
 
+    def problem_members(self) -> dict[str, object]:
+        """Extra members of the API's 422 problem, so a program can show the figures too."""
+        return {
+            "available_pence": self.available_pence,
+            "needed_pence": self.needed_pence,
+            "currency": "GBP",
+        }
+
 
 class FundingRestricted(RuleRefused):
     """No funding stream of the budget may pay for this kind of service."""

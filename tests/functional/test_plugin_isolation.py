@@ -8,7 +8,7 @@ from core.hooks import specs
 from tests.factories import make_tenant
 from tests.support.jobs import run_queued_jobs
 from tests.support.plugins import RecordingPlugin
-from workers.scheduler import queue_todays_housekeeping
+from workers.scheduler import queue_todays_housekeeping, queue_todays_monitoring
 
 
 def all_hook_names() -> set[str]:
@@ -36,6 +36,7 @@ async def test_tenant_a_plugin_is_never_called_for_tenant_b(app, client_for, reg
         for path in ("/", "/contact", "/sign-in", "/api/v1/council", "/theme.css"):
             assert (await client_for(tenant).get(path)).status_code == 200
     await queue_todays_housekeeping()
+    await queue_todays_monitoring()  # carepurse_monitoring_policy, from the daily job
     await run_queued_jobs(app)
 
     seen_hooks = {hook for _, hook, _ in RecordingPlugin.calls}

@@ -51,6 +51,10 @@ class RecordingPlugin:
         self._record("carepurse_identity_providers", tenant)
         return []
 
+    @hookimpl
+    def carepurse_monitoring_policy(self, tenant: Any) -> None:
+        self._record("carepurse_monitoring_policy", tenant)
+
 
 class ExplodingPlugin:
     """Raises in every hook: the host must log it and carry on."""
@@ -76,6 +80,10 @@ class ExplodingPlugin:
     @hookimpl
     def carepurse_identity_providers(self, tenant: Any) -> list[Mapping[str, Any]]:
         raise RuntimeError("identity provider directory down")
+
+    @hookimpl(tryfirst=True)
+    def carepurse_monitoring_policy(self, tenant: Any) -> Mapping[str, Any]:
+        raise RuntimeError("monitoring policy service down")
 
 
 class BadAnswerPlugin:

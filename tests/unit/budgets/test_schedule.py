@@ -16,8 +16,13 @@ def test_four_weekly_direct_payments_over_a_financial_year():
 
 def test_monthly_from_the_31st_keeps_to_month_ends_without_drifting():
     days = occurrences(Schedule.MONTHLY, date(2027, 1, 31), date(2027, 5, 31))
-    assert days == [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30),
-                    date(2027, 5, 31)]
+    assert days == [
+        date(2027, 1, 31),
+        date(2027, 2, 28),
+        date(2027, 3, 31),
+        date(2027, 4, 30),
+        date(2027, 5, 31),
+    ]
 
 
 def test_quarterly_weekly_and_one_off():
