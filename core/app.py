@@ -21,6 +21,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from core.api.v1 import routes as api_v1_routes
 from core.audit import routes as audit_routes
 from core.budgets import routes as budget_routes
+from core.console import funding_types as console_funding_types
 from core.console import operator as operator_routes
 from core.console import routes as console_routes
 from core.console import users as console_users
@@ -126,6 +127,7 @@ def create_app(
                 *account_routes.routes,
                 *console_routes.routes,
                 *console_users.routes,
+                *console_funding_types.routes,
                 *audit_routes.routes,
                 *oauth_routes.routes,
                 *people_routes.routes,

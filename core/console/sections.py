@@ -35,6 +35,12 @@ SECTIONS = (
         Permission.VIEW_AUDIT,
     ),
     Section(
+        "Funding types",
+        "/council/funding-types",
+        "The kinds of funding budgets are made of, and what each may pay for.",
+        Permission.MANAGE_BUDGETS,
+    ),
+    Section(
         "Budget monitoring",
         "/council/monitoring",
         "Budgets forecast to overspend or underspend, and spending.",
