@@ -20,8 +20,11 @@ async def test_officer_adds_a_restricted_type_that_budgets_then_obey(app, client
     page = await client.get("/council/funding-types")
     assert "NHS continuing healthcare" in page.text
 
-    added = await client.post("/council/funding-types", headers=SAME_ORIGIN, data={
-        "label": "Carers' breaks fund", "code": "carers-breaks", "categories": ["respite"]})
+    added = await client.post(
+        "/council/funding-types",
+        headers=SAME_ORIGIN,
+        data={"label": "Carers' breaks fund", "code": "carers-breaks", "categories": ["respite"]},
+    )
     assert added.status_code == 303
     listing = await client.get("/council/funding-types?added=1")
     assert "Carers&#39; breaks fund" in listing.text and "Funding type added" in listing.text
@@ -38,16 +41,22 @@ async def test_bad_or_duplicate_types_are_refused_by_field(app, client_for):
     officer = await make_member(tenant, ["council_officer"])
     client = client_for(tenant)
     await sign_in(client, officer.user.email)
-    standard = await client.post("/council/funding-types", headers=SAME_ORIGIN,
-                                 data={"label": "Mine", "code": "nhs-chc"})
+    standard = await client.post(
+        "/council/funding-types", headers=SAME_ORIGIN, data={"label": "Mine", "code": "nhs-chc"}
+    )
     assert standard.status_code == 400 and "not a standard type" in standard.text
-    await client.post("/council/funding-types", headers=SAME_ORIGIN,
-                      data={"label": "Fund A", "code": "fund-a"})
-    again = await client.post("/council/funding-types", headers=SAME_ORIGIN,
-                              data={"label": "Fund A again", "code": "fund-a"})
+    await client.post(
+        "/council/funding-types", headers=SAME_ORIGIN, data={"label": "Fund A", "code": "fund-a"}
+    )
+    again = await client.post(
+        "/council/funding-types",
+        headers=SAME_ORIGIN,
+        data={"label": "Fund A again", "code": "fund-a"},
+    )
     assert "already has a type with this code" in again.text
-    empty = await client.post("/council/funding-types", headers=SAME_ORIGIN,
-                              data={"label": "", "code": ""})
+    empty = await client.post(
+        "/council/funding-types", headers=SAME_ORIGIN, data={"label": "", "code": ""}
+    )
     assert "Give the type a name" in empty.text
 
 
