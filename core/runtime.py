@@ -36,4 +36,7 @@ class Runtime:
 
     def plugins_for(self, tenant: Tenant) -> TenantPlugins:
         """The tenant's own plugins; never another tenant's."""
-        return self.plugin_cache.get(tenant_info(tenant), tenant.config_version, tenant.plugins)
+        # The creation time makes the key unique even if a database reuses a deleted
+        # tenant's id (test databases restart their sequences).
+        version = (tenant.config_version, tenant.created_at)
+        return self.plugin_cache.get(tenant_info(tenant), version, tenant.plugins)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 from core.hooks.calls import TenantPlugins
@@ -57,11 +57,11 @@ class TenantPluginCache:
     def __init__(self, registry: PluginRegistry, max_tenants: int = 1024) -> None:
         self.registry = registry
         self.max_tenants = max_tenants
-        self._entries: OrderedDict[int, tuple[int, TenantPlugins]] = OrderedDict()
+        self._entries: OrderedDict[int, tuple[Hashable, TenantPlugins]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(
-        self, tenant: TenantInfo, config_version: int, selection: Sequence[Mapping[str, Any]]
+        self, tenant: TenantInfo, config_version: Hashable, selection: Sequence[Mapping[str, Any]]
     ) -> TenantPlugins:
         with self._lock:
             cached = self._entries.get(tenant.id)

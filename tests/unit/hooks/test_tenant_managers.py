@@ -79,3 +79,31 @@ def test_missing_secret_leaves_the_plugin_out(registry, monkeypatch):
         A, [{"name": "secretive", "secrets": {"api_key": "env:TEST_SECRET_MISSING"}}], registry
     )
     assert plugins.plugin_names == []
+
+
+def test_a_reused_tenant_id_never_gets_the_old_tenants_plugins(registry):
+    from datetime import UTC, datetime
+
+    from core.runtime import Runtime
+    from core.settings import Settings
+    from tenants.models import Tenant
+
+    runtime = Runtime.build(Settings(), registry)
+    old = Tenant(
+        id=1,
+        slug="old",
+        name="Old Council",
+        config_version=2,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        plugins=[{"name": "service-notice", "config": {"text": "old notice"}}],
+    )
+    new = Tenant(
+        id=1,
+        slug="new",
+        name="New Council",
+        config_version=2,
+        created_at=datetime(2026, 6, 1, tzinfo=UTC),
+        plugins=[],
+    )
+    assert runtime.plugins_for(old).plugin_names == ["service-notice"]
+    assert runtime.plugins_for(new).plugin_names == []
