@@ -24,6 +24,8 @@ MODEL_MODULES = [
     "core.budgets.models",
     "core.ledger.models",
     "core.api.models",
+    "core.marketplace.models",
+    "core.accreditation.models",
 ]
 
 

@@ -20,3 +20,13 @@ class CoreDefaults:
     def carepurse_monitoring_policy(self, tenant: TenantInfo) -> Mapping[str, Any]:
         # Without a monitoring plugin a council sees outcomes only.
         return {"level": "none", "underspend_percent": 20, "notify_emails": []}
+
+    @hookimpl(trylast=True)
+    def carepurse_accreditation_policy(self, tenant: TenantInfo) -> Mapping[str, Any]:
+        # Without an accreditation plugin anyone may list; nobody has the badge.
+        return {
+            "mode": "open",
+            "badge_label": "Council approved",
+            "warning_days": 30,
+            "required_evidence": [],
+        }

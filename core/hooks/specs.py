@@ -115,3 +115,24 @@ def carepurse_monitoring_policy(tenant: TenantInfo) -> Mapping[str, Any] | None:
         days) and ``notify_emails`` (addresses emailed when exceptions are
         raised); or ``None`` to let another plugin answer.
     """
+
+
+@hookspec(firstresult=True)
+def carepurse_accreditation_policy(tenant: TenantInfo) -> Mapping[str, Any] | None:
+    """Say how the council vets the providers in its marketplace.
+
+    Called when the marketplace decides which providers' services people can
+    see, when a provider applies, and by the daily accreditation expiry job.
+    The first plugin to return a mapping wins; the core default (``open``)
+    answers last.
+
+    :param tenant: the council whose marketplace is being shown or vetted.
+    :return: a mapping with ``mode`` (``open``: any provider with a live store is
+        listed and accredited ones get the council's badge; ``kitemark``: only
+        accredited providers are listed), ``badge_label`` (the badge's words,
+        e.g. "Riverbend Approved"), ``warning_days`` (how long before expiry the
+        provider is warned, default 30) and ``required_evidence`` (evidence kinds
+        an application must include: ``document``, ``cqc``, ``dbs``,
+        ``insurance``, ``other_registration``); or ``None`` to let another
+        plugin answer.
+    """

@@ -59,21 +59,13 @@ from core.identity.secrets import hash_password, verify_password
 from core.ids import parse_uuid
 from core.ledger.money import pounds
 from core.people.models import BudgetManager, ContactPreference, PersonProfile
+from core.postcodes import parse_postcode
 from tenants.models import Tenant
 
 # ---------------------------------------------------------------------------
 # Checking what people type
 # ---------------------------------------------------------------------------
 
-# formats.md 6.4: BS 7666 / Royal Mail letter rules, on the normalised "SW1A 1AA" form.
-POSTCODE_RE = re.compile(
-    r"^(GIR 0AA|"
-    r"(?:[A-PR-UWYZ][0-9][0-9]?"
-    r"|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?"
-    r"|[A-PR-UWYZ][0-9][A-HJKPSTUW]"
-    r"|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY]"
-    r") [0-9][ABD-HJLNP-UW-Z]{2})$"
-)
 MAX_AGE_YEARS = 120
 MAX_NAME = 120
 MAX_ADDRESS = 300
@@ -92,18 +84,6 @@ MANAGER_LABELS = {
     BudgetManager.BROKER: "A broker or budget manager",
     BudgetManager.COUNCIL: "The council",
 }
-
-
-def normalise_postcode(text: str) -> str:
-    """Upper case, no spaces, then one space before the last three characters."""
-    squashed = re.sub(r"\s+", "", (text or "").upper())
-    return squashed[:-3] + " " + squashed[-3:] if len(squashed) >= 5 else squashed
-
-
-def parse_postcode(text: str) -> str | None:
-    """``"sw1a1aa"`` -> ``"SW1A 1AA"``; ``None`` when it is not a UK postcode's format."""
-    postcode = normalise_postcode(text)
-    return postcode if POSTCODE_RE.match(postcode) else None
 
 
 def parse_phone(text: str) -> str | None:

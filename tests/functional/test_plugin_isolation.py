@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 
+from core.accreditation.policy import accreditation_policy
 from core.hooks import specs
 from tests.factories import make_tenant
 from tests.support.jobs import run_queued_jobs
@@ -35,6 +36,8 @@ async def test_tenant_a_plugin_is_never_called_for_tenant_b(app, client_for, reg
     for tenant in (alpha, beta, gamma):
         for path in ("/", "/contact", "/sign-in", "/api/v1/council", "/theme.css"):
             assert (await client_for(tenant).get(path)).status_code == 200
+        # carepurse_accreditation_policy: how the marketplace decides who is listed.
+        accreditation_policy(app.state.runtime.plugins_for(tenant))
     await queue_todays_housekeeping()
     await queue_todays_monitoring()  # carepurse_monitoring_policy, from the daily job
     await run_queued_jobs(app)

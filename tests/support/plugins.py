@@ -55,6 +55,10 @@ class RecordingPlugin:
     def carepurse_monitoring_policy(self, tenant: Any) -> None:
         self._record("carepurse_monitoring_policy", tenant)
 
+    @hookimpl
+    def carepurse_accreditation_policy(self, tenant: Any) -> None:
+        self._record("carepurse_accreditation_policy", tenant)
+
 
 class ExplodingPlugin:
     """Raises in every hook: the host must log it and carry on."""
@@ -84,6 +88,10 @@ class ExplodingPlugin:
     @hookimpl(tryfirst=True)
     def carepurse_monitoring_policy(self, tenant: Any) -> Mapping[str, Any]:
         raise RuntimeError("monitoring policy service down")
+
+    @hookimpl(tryfirst=True)
+    def carepurse_accreditation_policy(self, tenant: Any) -> Mapping[str, Any]:
+        raise RuntimeError("vetting service down")
 
 
 class BadAnswerPlugin:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.people.services import is_mobile, normalise_postcode, parse_phone, parse_postcode
+from core.people.services import is_mobile, parse_phone
+from core.postcodes import normalise_postcode, parse_postcode
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""Council vetting of providers: applications, evidence, decisions, expiry."""

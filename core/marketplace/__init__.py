@@ -1,0 +1,1 @@
+"""The marketplace: provider stores, their catalogue of services, search and compare."""
