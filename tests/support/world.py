@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from core.accreditation.models import Accreditation, Evidence, EvidenceKind
 from core.budgets.models import RecurringCommitment, Schedule
 from core.clock import utcnow
 from core.identity.models import (
@@ -25,6 +26,19 @@ from core.identity.models import (
 )
 from core.identity.secrets import new_token, token_digest
 from core.ledger.holds import place_hold
+from core.marketplace.models import (
+    CaseStudy,
+    Provider,
+    ProviderRole,
+    ProviderUser,
+    PublishStatus,
+    Service,
+    ServiceArea,
+    ServiceCategory,
+    Store,
+    Unit,
+    UnmetNeed,
+)
 from core.oauth.services import create_client_as_operator
 from core.runtime import Runtime
 from tenants.logo import upload_logo
@@ -62,6 +76,7 @@ class Council:
     stream_id: str = ""
     hold_id: str = ""
     commitment_id: str = ""
+    marketplace: dict[str, str] = field(default_factory=dict)
     markers: list[str] = field(default_factory=list)
 
     def path_values(self) -> dict[str, str]:
@@ -82,7 +97,69 @@ class Council:
             "stream_id": self.stream_id,
             "hold_id": self.hold_id,
             "commitment_id": self.commitment_id,
+            **self.marketplace,
         }
+
+
+async def make_marketplace(tenant: Tenant, prefix: str, person: Membership) -> dict[str, str]:
+    """A provider with a live store, a service (one area price), a case study, a
+    pending accreditation with evidence, a council category and an unmet need."""
+    owner = await make_member(tenant, ["provider_owner"], email=f"owner@{prefix}.example")
+    provider = await Provider.create(name=f"{prefix.title()}secret Care Ltd")
+    await ProviderUser.create(provider=provider, user=owner.user, role=ProviderRole.OWNER)
+    store = await Store.create(
+        tenant=tenant,
+        provider=provider,
+        name=provider.name,
+        slug=f"{prefix}-care",
+        status=PublishStatus.LIVE,
+        description=f"{prefix.title()}secret store",
+    )
+    service = await Service.create(
+        tenant_id=tenant.id,
+        store=store,
+        title=f"{prefix.title()}secret home care",
+        category="personal-care",
+        unit=Unit.HOUR,
+        unit_price_pence=2_000,
+        status=PublishStatus.LIVE,
+    )
+    area = await ServiceArea.create(
+        tenant_id=tenant.id, service=service, district="HA1", price_pence=2_200
+    )
+    study = await CaseStudy.create(
+        tenant_id=tenant.id, store=store, title=f"{prefix.title()}secret story", body="..."
+    )
+    accreditation = await Accreditation.create(tenant=tenant, provider=provider)
+    evidence = await Evidence.create(
+        tenant_id=tenant.id,
+        accreditation=accreditation,
+        kind=EvidenceKind.INSURANCE,
+        title=f"{prefix.title()}secret insurance",
+    )
+    category = await ServiceCategory.create(
+        tenant=tenant,
+        code=f"{prefix}-cafe",
+        label=f"{prefix.title()}secret cafes",
+        parent_code="day-opportunities",
+    )
+    need = await UnmetNeed.create(
+        tenant_id=tenant.id, membership=person, words=f"{prefix}secret horse riding"
+    )
+    return {
+        "provider_id": str(provider.id),
+        "store_id": str(store.id),
+        "store_slug": store.slug,
+        "service_id": str(service.id),
+        "area_id": str(area.id),
+        "case_study_id": str(study.id),
+        "accreditation_id": str(accreditation.id),
+        "evidence_id": str(evidence.id),
+        "category_id": str(category.id),
+        "category_code": category.code,
+        "need_id": str(need.id),
+        "photo_id": "00000000-0000-0000-0000-000000000001",
+    }
 
 
 async def make_council(runtime: Runtime, prefix: str) -> Council:
@@ -169,6 +246,7 @@ async def make_council(runtime: Runtime, prefix: str) -> Council:
     )
     council.budget_id, council.stream_id = str(budget.id), str(stream.id)
     council.hold_id, council.commitment_id = str(hold.id), str(plan.id)
+    council.marketplace = await make_marketplace(tenant, prefix, person)
     council.markers = [
         name,
         person.user.display_name,
@@ -177,5 +255,11 @@ async def make_council(runtime: Runtime, prefix: str) -> Council:
         f"{prefix.title()}secret case system",
         f"{prefix.title()}secret swimming",
         f"{prefix.title()}secret care",
+        f"{prefix.title()}secret Care Ltd",
+        f"{prefix.title()}secret home care",
+        f"{prefix.title()}secret story",
+        f"{prefix.title()}secret insurance",
+        f"{prefix.title()}secret cafes",
+        f"{prefix}secret horse riding",
     ]
     return council
