@@ -19,6 +19,7 @@ from starlette.types import ASGIApp
 from tortoise.contrib.starlette import RegisterTortoise
 
 from core.api.v1 import routes as api_v1_routes
+from core.accreditation import routes as accreditation_routes
 from core.audit import routes as audit_routes
 from core.budgets import routes as budget_routes
 from core.console import funding_types as console_funding_types
@@ -26,11 +27,13 @@ from core.console import operator as operator_routes
 from core.console import routes as console_routes
 from core.console import users as console_users
 from core.db import tortoise_config
+from core.directory import routes as directory_routes
 from core.email import routes as email_routes
 from core.hooks.registry import PluginRegistry
 from core.identity import account_routes
 from core.identity import routes as identity_routes
 from core.logging import configure_logging
+from core.marketplace import catalogue_routes, provider_routes, search_routes
 from core.monitoring import routes as monitoring_routes
 from core.oauth import routes as oauth_routes
 from core.oidc import routes as oidc_routes
@@ -133,6 +136,11 @@ def create_app(
                 *people_routes.routes,
                 *budget_routes.routes,
                 *monitoring_routes.routes,
+                *provider_routes.routes,
+                *catalogue_routes.routes,
+                *search_routes.routes,
+                *accreditation_routes.routes,
+                *directory_routes.routes,
                 Mount("/api/v1", routes=api_v1_routes),
             ]
         ),

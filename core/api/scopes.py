@@ -11,4 +11,6 @@ SCOPES: dict[str, str] = {
     "budgets:read": "Read budgets, funding streams, statements and forecasts",
     "budgets:write": "Allocate and adjust budgets",
     "orders:write": "Commit (hold), settle and cancel money for services",
+    "catalogue:read": "Read providers, stores, services and accreditation",
+    "catalogue:write": "Change providers' stores and services, and accreditation decisions",
 }

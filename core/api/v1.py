@@ -7,14 +7,24 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.api.openapi import Operation, build_document
+from core.accreditation import api as accreditation_api
 from core.audit import api as audit_api
 from core.budgets import api as budgets_api
+from core.marketplace import providers_api, services_api
 from core.identity import api as identity_api
 from core.web.responses import render
 from tenants import api as tenants_api
 
 API_VERSION = "1.0.0"
-API_MODULES = (tenants_api, identity_api, audit_api, budgets_api)
+API_MODULES = (
+    tenants_api,
+    identity_api,
+    audit_api,
+    budgets_api,
+    providers_api,
+    services_api,
+    accreditation_api,
+)
 OPERATIONS: list[Operation] = [op for module in API_MODULES for op in module.operations]
 ENDPOINTS = {name: fn for module in API_MODULES for name, fn in module.endpoints.items()}
 

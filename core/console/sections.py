@@ -17,6 +17,24 @@ class Section:
 
 SECTIONS = (
     Section(
+        "Accreditation",
+        "/council/accreditation",
+        "Vet providers: review applications and evidence, accredit, suspend or revoke.",
+        Permission.ACCREDIT_PROVIDERS,
+    ),
+    Section(
+        "Service categories",
+        "/council/categories",
+        "The kinds of service in the marketplace, and the council's own.",
+        Permission.MANAGE_MARKET,
+    ),
+    Section(
+        "Community directory",
+        "/council/directory",
+        "Import free community services from an Open Referral UK feed.",
+        Permission.MANAGE_MARKET,
+    ),
+    Section(
         "People and staff",
         "/council/users",
         "Add people and staff, change roles, bar or unbar accounts.",

@@ -20,6 +20,8 @@ class Permission(StrEnum):
     SPEND_BUDGET = "budget:spend"
     MANAGE_BUDGETS = "budgets:manage"
     VIEW_MONITORING = "monitoring:view"
+    ACCREDIT_PROVIDERS = "providers:accredit"
+    MANAGE_MARKET = "market:manage"
 
 
 # Council-wide permissions by role. Person-level access (self, circle, broker)
@@ -37,6 +39,8 @@ COUNCIL_WIDE: dict[Role, frozenset[Permission]] = {
             Permission.SPEND_BUDGET,
             Permission.MANAGE_BUDGETS,
             Permission.VIEW_MONITORING,
+            Permission.ACCREDIT_PROVIDERS,
+            Permission.MANAGE_MARKET,
         }
     ),
     Role.BROKER: frozenset(),
@@ -69,6 +73,8 @@ SCOPE_FOR: dict[Permission, str] = {
     Permission.VIEW_BUDGET: "budgets:read",
     Permission.MANAGE_BUDGETS: "budgets:write",
     Permission.SPEND_BUDGET: "orders:write",
+    Permission.ACCREDIT_PROVIDERS: "catalogue:write",
+    Permission.MANAGE_MARKET: "catalogue:write",
 }
 
 ROLE_LABELS: dict[Role, str] = {

@@ -1,0 +1,5 @@
+"""Routes (being built)."""
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []
