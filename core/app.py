@@ -18,8 +18,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 from tortoise.contrib.starlette import RegisterTortoise
 
-from core.api.v1 import routes as api_v1_routes
 from core.accreditation import routes as accreditation_routes
+from core.api.v1 import routes as api_v1_routes
 from core.audit import routes as audit_routes
 from core.budgets import routes as budget_routes
 from core.console import funding_types as console_funding_types

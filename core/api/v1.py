@@ -6,12 +6,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core.api.openapi import Operation, build_document
 from core.accreditation import api as accreditation_api
+from core.api.openapi import Operation, build_document
 from core.audit import api as audit_api
 from core.budgets import api as budgets_api
-from core.marketplace import providers_api, services_api
 from core.identity import api as identity_api
+from core.marketplace import providers_api, services_api
 from core.web.responses import render
 from tenants import api as tenants_api
 
