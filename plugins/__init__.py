@@ -4,9 +4,16 @@ Partner plugins live in their own distributions and are found through the
 ``carepurse`` entry-point group; they follow the same contract as these.
 """
 
+from plugins.accreditation import Accreditation
 from plugins.budget_monitoring import BudgetMonitoring
 from plugins.council_branding import CouncilBranding
 from plugins.oidc_sign_in import OidcSignIn
 from plugins.service_notice import ServiceNotice
 
-BUILTIN_PLUGINS: list[type] = [CouncilBranding, ServiceNotice, OidcSignIn, BudgetMonitoring]
+BUILTIN_PLUGINS: list[type] = [
+    CouncilBranding,
+    ServiceNotice,
+    OidcSignIn,
+    BudgetMonitoring,
+    Accreditation,
+]

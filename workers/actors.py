@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.accreditation.jobs import ACTOR_NAME as CHECK_ACCREDITATION_EXPIRY
+from core.accreditation.jobs import run_expiry_check
 from core.budgets.jobs import ACTOR_NAME as CREDIT_FUNDING
 from core.budgets.jobs import run_funding
+from core.directory.jobs import ACTOR_NAME as IMPORT_DIRECTORY
+from core.directory.jobs import run_url_import
 from core.email.services import ACTOR_NAME as DELIVER_EMAIL
 from core.email.services import deliver
 from core.housekeeping.services import ACTOR_NAME, run_daily_housekeeping
@@ -33,3 +37,33 @@ async def credit_funding(tenant_id: int, run_date: str) -> None:
 @job(actor_name=EVALUATE_EXCEPTIONS, queue_name="monitoring", max_retries=5, min_backoff=30_000)
 async def evaluate_budget_exceptions(tenant_id: int, run_date: str) -> None:
     await run_monitoring(runtime.current().core, tenant_id, date.fromisoformat(run_date))
+
+
+@job(
+    actor_name=CHECK_ACCREDITATION_EXPIRY,
+    queue_name="accreditation",
+    max_retries=5,
+    min_backoff=30_000,
+)
+async def check_accreditation_expiry(tenant_id: int, run_date: str) -> None:
+    await run_expiry_check(runtime.current().core, tenant_id, date.fromisoformat(run_date))
+
+
+@job(actor_name=IMPORT_DIRECTORY, queue_name="directory", max_retries=3, min_backoff=60_000)
+async def import_directory_feed(
+    tenant_id: int,
+    import_id: str,
+    url: str,
+    pause_missing: bool,
+    requested_by: str,
+    user_id: str | None = None,
+) -> None:
+    await run_url_import(
+        runtime.current().core.settings,
+        tenant_id,
+        import_id,
+        url,
+        pause_missing,
+        requested_by,
+        user_id,
+    )

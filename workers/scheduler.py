@@ -15,6 +15,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from core.accreditation.jobs import schedule_expiry_checks
 from core.budgets.jobs import schedule_funding_runs
 from core.clock import uk_today
 from core.housekeeping.services import schedule_daily_housekeeping
@@ -27,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 # Budget monitoring runs after the night's funding run (00:15) has credited what fell due.
 MONITORING_HOUR = 6
+# Accreditations end at the start of their end date's working day, before offices open.
+ACCREDITATION_HOUR = 5
 CATCH_UP_DELAY = timedelta(minutes=15)
 
 
@@ -50,6 +53,14 @@ async def queue_todays_funding(relay: OutboxRelay | None = None) -> int:
 async def queue_todays_monitoring(relay: OutboxRelay | None = None) -> int:
     queued = await schedule_monitoring_runs(uk_today())
     logger.info("queued budget monitoring for %d council(s)", queued)
+    if relay is not None:
+        relay.wake()
+    return queued
+
+
+async def queue_todays_accreditation_checks(relay: OutboxRelay | None = None) -> int:
+    queued = await schedule_expiry_checks(uk_today())
+    logger.info("queued accreditation expiry checks for %d council(s)", queued)
     if relay is not None:
         relay.wake()
     return queued
@@ -97,5 +108,16 @@ def build_scheduler(settings: Settings, relay: OutboxRelay | None) -> AsyncIOSch
         max_instances=1,
         misfire_grace_time=6 * 3600,
         **catch_up_after(MONITORING_HOUR, datetime.now(UK_TIMEZONE)),
+    )
+    scheduler.add_job(
+        queue_todays_accreditation_checks,
+        CronTrigger(hour=ACCREDITATION_HOUR, minute=0, timezone=UK_TIMEZONE),
+        kwargs={"relay": relay},
+        id="accreditation-expiry",
+        name="Warn about and expire each council's provider accreditations",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=6 * 3600,
+        **catch_up_after(ACCREDITATION_HOUR, datetime.now(UK_TIMEZONE)),
     )
     return scheduler

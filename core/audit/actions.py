@@ -34,6 +34,25 @@ class AuditAction(StrEnum):
     BUDGET_ADJUSTED = "budget_adjusted"
     BUDGET_ENDED = "budget_ended"
     TOPPED_UP = "topped_up"
+    ACCREDITATION_APPLIED = "accreditation_applied"
+    ACCREDITATION_EVIDENCE_ADDED = "accreditation_evidence_added"
+    ACCREDITED = "accredited"
+    ACCREDITATION_MORE_INFO = "accreditation_more_info"
+    ACCREDITATION_REFUSED = "accreditation_refused"
+    ACCREDITATION_SUSPENDED = "accreditation_suspended"
+    ACCREDITATION_REVOKED = "accreditation_revoked"
+    ACCREDITATION_REINSTATED = "accreditation_reinstated"
+    ACCREDITATION_EXPIRY_WARNED = "accreditation_expiry_warned"
+    ACCREDITATION_EXPIRED = "accreditation_expired"
+    EVIDENCE_EXPIRING = "accreditation_evidence_expiring"
+    EVIDENCE_EXPIRED = "accreditation_evidence_expired"
+    PROVIDER_JOINED = "provider_joined"
+    STORE_CHANGED = "store_changed"
+    TEAM_MEMBER_REMOVED = "team_member_removed"
+    DIRECTORY_IMPORT_REQUESTED = "directory_import_requested"
+    DIRECTORY_IMPORTED = "directory_imported"
+    SERVICE_CHANGED = "service_changed"
+    CATEGORY_ADDED = "category_added"
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -65,4 +84,23 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.BUDGET_ADJUSTED: "Budget adjusted",
     AuditAction.BUDGET_ENDED: "Budget ended early",
     AuditAction.TOPPED_UP: "Money added",
+    AuditAction.ACCREDITATION_APPLIED: "Applied for accreditation",
+    AuditAction.ACCREDITATION_EVIDENCE_ADDED: "Accreditation evidence added",
+    AuditAction.ACCREDITED: "Provider accredited",
+    AuditAction.ACCREDITATION_MORE_INFO: "More accreditation evidence asked for",
+    AuditAction.ACCREDITATION_REFUSED: "Accreditation refused",
+    AuditAction.ACCREDITATION_SUSPENDED: "Accreditation suspended",
+    AuditAction.ACCREDITATION_REVOKED: "Accreditation revoked",
+    AuditAction.ACCREDITATION_REINSTATED: "Accreditation reinstated",
+    AuditAction.ACCREDITATION_EXPIRY_WARNED: "Accreditation expiry warning sent",
+    AuditAction.ACCREDITATION_EXPIRED: "Accreditation expired",
+    AuditAction.EVIDENCE_EXPIRING: "Accreditation evidence expiring",
+    AuditAction.EVIDENCE_EXPIRED: "Accreditation evidence expired",
+    AuditAction.PROVIDER_JOINED: "Provider joined the marketplace",
+    AuditAction.STORE_CHANGED: "Provider's store changed",
+    AuditAction.TEAM_MEMBER_REMOVED: "Removed from a provider's team",
+    AuditAction.DIRECTORY_IMPORT_REQUESTED: "Directory import queued",
+    AuditAction.DIRECTORY_IMPORTED: "Directory imported",
+    AuditAction.SERVICE_CHANGED: "Service added or changed",
+    AuditAction.CATEGORY_ADDED: "Service category added",
 }

@@ -7,7 +7,6 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.budgets.categories import category_label
 from core.budgets.restrictions import may_pay_for, restriction_reason
 from core.clock import uk_today, utcnow
 from core.errors import FieldProblem, InvalidInput, NotFound
@@ -17,6 +16,7 @@ from core.ledger.errors import FundingRestricted, HoldNotPending, NotEnoughMoney
 from core.ledger.models import AccountKind, EntryKind, Hold, HoldStatus, JournalEntry
 from core.ledger.money import pounds
 from core.ledger.posting import Leg, WouldGoNegative, record_entry
+from core.marketplace.categories import kind_of_service
 
 
 async def place_hold(
@@ -36,7 +36,8 @@ async def place_hold(
             "the amount must be more than zero",
             [FieldProblem("amount_pence", "must be a whole number of pence above 0")],
         )
-    category_label(category)  # unknown category -> InvalidInput
+    # A council's own category counts as the standard one it comes under; unknown -> InvalidInput.
+    kind = await kind_of_service(budget.tenant_id, category)
     if budget.status != "active":
         raise FundingRestricted("this budget has ended, so no more money can be committed")
     streams = [
@@ -46,9 +47,9 @@ async def place_hold(
     ]
     if stream_id is not None and not streams:
         raise NotFound("no such funding stream in this budget")
-    eligible = [s for s in streams if may_pay_for(s, category)]
+    eligible = [s for s in streams if may_pay_for(s, category, kind.standard_code)]
     if not eligible:
-        raise FundingRestricted(restriction_reason(streams, category))
+        raise FundingRestricted(restriction_reason(streams, category, kind.label))
     accounts = await accounts_for(s.id for s in eligible)
     for stream in eligible:
         available, held = (
@@ -83,7 +84,7 @@ async def place_hold(
     available = await _available_now(eligible)
     raise NotEnoughMoney(
         f"There is not enough money for this: {pounds(available)} is available for "
-        f"{category_label(category).lower()}, and {pounds(amount_pence)} is needed.",
+        f"{kind.label.lower()}, and {pounds(amount_pence)} is needed.",
         available_pence=available,
         needed_pence=amount_pence,
     )

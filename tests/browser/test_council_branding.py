@@ -79,12 +79,17 @@ async def test_keyboard_user_skips_to_main_content_and_sees_focus(page, site, de
     await page.keyboard.press("Tab")
     focused = await page.evaluate(
         """() => { const el = document.activeElement, s = getComputedStyle(el);
-                   return {inMain: !!el.closest('main'), text: el.textContent.trim(),
-                           background: s.backgroundColor, shadow: s.boxShadow}; }"""
+                   return {inMain: !!el.closest('main'), tag: el.tagName,
+                           background: s.backgroundColor, outline: s.outlineColor,
+                           shadow: s.boxShadow}; }"""
     )
     assert focused["inMain"], focused
-    # GOV.UK focus: yellow background and a thick underline shadow.
-    assert focused["background"] == "rgb(255, 221, 0)", focused
+    # GOV.UK focus: links get a yellow background, inputs (the home page's
+    # search box comes first) a yellow outline; both add a thick shadow.
+    if focused["tag"] == "A":
+        assert focused["background"] == "rgb(255, 221, 0)", focused
+    else:
+        assert focused["outline"] == "rgb(255, 221, 0)", focused
     assert focused["shadow"] != "none", focused
 
 

@@ -39,8 +39,11 @@ async def open_session_database(settings: Settings) -> None:
 async def table_names() -> list[str]:
     connection = connections.get("default")
     if connection.capabilities.dialect == "sqlite":
+        # Virtual tables (the FTS5 search index) are emptied through themselves: deleting
+        # from their shadow tables would corrupt them.
         rows = await connection.execute_query_dict(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' "
+            "AND type IN ('table', 'virtual') AND name NOT LIKE 'sqlite_%'"
         )
         return [row["name"] for row in rows]
     rows = await connection.execute_query_dict(

@@ -14,6 +14,7 @@ from datetime import timedelta
 from core.accreditation.models import Accreditation, Evidence, EvidenceKind
 from core.budgets.models import RecurringCommitment, Schedule
 from core.clock import utcnow
+from core.directory.shapes import service_at_location_id
 from core.identity.models import (
     AccessKind,
     AccessLevel,
@@ -151,6 +152,7 @@ async def make_marketplace(tenant: Tenant, prefix: str, person: Membership) -> d
         "store_id": str(store.id),
         "store_slug": store.slug,
         "service_id": str(service.id),
+        "service_at_location_id": service_at_location_id(service.id),
         "area_id": str(area.id),
         "case_study_id": str(study.id),
         "accreditation_id": str(accreditation.id),
