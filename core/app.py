@@ -33,7 +33,7 @@ from core.hooks.registry import PluginRegistry
 from core.identity import account_routes
 from core.identity import routes as identity_routes
 from core.logging import configure_logging
-from core.marketplace import catalogue_routes, provider_routes, search_routes
+from core.marketplace import catalogue_routes, needs_routes, provider_routes, search_routes
 from core.monitoring import routes as monitoring_routes
 from core.oauth import routes as oauth_routes
 from core.oidc import routes as oidc_routes
@@ -139,6 +139,7 @@ def create_app(
                 *provider_routes.routes,
                 *catalogue_routes.routes,
                 *search_routes.routes,
+                *needs_routes.routes,
                 *accreditation_routes.routes,
                 *directory_routes.routes,
                 Mount("/api/v1", routes=api_v1_routes),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from core.settings import UK_TIMEZONE
 
@@ -14,3 +14,12 @@ def utcnow() -> datetime:
 def uk_today(now: datetime | None = None) -> date:
     """Today's date in Europe/London: what a council's staff call 'today'."""
     return (now or utcnow()).astimezone(UK_TIMEZONE).date()
+
+
+def uk_day_start(day: date) -> datetime:
+    """Midnight at the start of a UK calendar day (GMT or BST), given in UTC.
+
+    In UTC because SQLite compares stored times as text: a bound written with a
+    +01:00 offset would be compared, character by character, with UTC values.
+    """
+    return datetime.combine(day, time.min, tzinfo=UK_TIMEZONE).astimezone(UTC)

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tortoise.backends.base.config_generator import expand_db_url
+
 from core.settings import Settings, load_settings
 
 APP_LABEL = "carepurse"
@@ -43,10 +45,12 @@ def _prepare_sqlite(url: str) -> str:
 def tortoise_config(settings: Settings) -> dict[str, Any]:
     """The Tortoise config dict for these settings."""
     url = settings.database_url
+    connection: str | dict[str, Any] = url
     if url.startswith("sqlite"):
-        url = _prepare_sqlite(url)
+        connection = expand_db_url(_prepare_sqlite(url))
+        connection["engine"] = "core.db_sqlite"  # BEGIN IMMEDIATE: see that module
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {
             APP_LABEL: {
                 "models": MODEL_MODULES,

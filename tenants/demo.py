@@ -1,4 +1,5 @@
-"""The two demo councils `make run` shows: different names, logos, colours and plugins."""
+"""The two demo councils `make run` shows: different names, logos, colours and plugins,
+and a marketplace in each (`tenants.demo_market`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from core.identity.models import AccessKind, AccessLevel, Membership, PersonAcce
 from core.identity.operators import add_member_as_operator
 from core.runtime import Runtime
 from tenants import services
+from tenants.demo_market import seed_marketplace
 from tenants.logo import upload_logo
 from tenants.models import Tenant
 
@@ -71,7 +73,9 @@ DEMO_COUNCILS = (
                     "address": "Civic Centre, Station Road, Riverbend RB1 1AA",
                     "opening_hours": "Monday to Friday, 9am to 5pm",
                 },
-            }
+            },
+            # Open listing: every live store is listed, accredited ones get the badge.
+            "accreditation": {"mode": "open", "badge_label": "Riverbend Approved"},
         },
     ),
     DemoCouncil(
@@ -80,6 +84,7 @@ DEMO_COUNCILS = (
         logo="moorfield-logo.svg",
         people=(
             DemoPerson("admin@moorfield.example", "Sam Patel", ("council_admin",)),
+            DemoPerson("officer@moorfield.example", "Hannah Clarke", ("council_officer",)),
             DemoPerson("broker@riverbend.example", "Ben Okafor", ("broker",)),
         ),
         plugins={
@@ -107,6 +112,12 @@ DEMO_COUNCILS = (
                 "bookings have moved with it.",
                 "link_text": "Tell us what you think",
                 "link_href": "/contact",
+            },
+            # A kitemark: only providers Moorfield's officers have accredited are listed.
+            "accreditation": {
+                "mode": "kitemark",
+                "badge_label": "Moorfield Kitemark",
+                "required_evidence": ["insurance", "dbs"],
             },
         },
     ),
@@ -179,4 +190,7 @@ async def _create(runtime: Runtime, council: DemoCouncil) -> Tenant:
         )
     if "person" in members and "council_officer" in members:
         await _demo_budget(tenant, members["council_officer"], members["person"])
+    if "council_officer" in members:
+        # Providers, services, reviews, accreditation and the community directory.
+        await seed_marketplace(runtime, tenant, members["council_officer"], DEMO_PASSWORD)
     return await Tenant.get(id=tenant.id)

@@ -7,10 +7,8 @@ from typing import Any
 
 from core.accreditation.expiry import check_expiry
 from core.jobs.models import JobRun
-from core.jobs.services import run_once
-from core.outbox.services import enqueue
+from core.jobs.services import queue_daily_per_council, run_once
 from core.runtime import Runtime
-from tenants.models import Tenant, TenantStatus
 
 JOB_NAME = "accreditation-expiry"
 ACTOR_NAME = "check_accreditation_expiry"
@@ -18,16 +16,7 @@ ACTOR_NAME = "check_accreditation_expiry"
 
 async def schedule_expiry_checks(run_date: date) -> int:
     """Queue one run per active council for ``run_date``; repeating queues nothing more."""
-    queued = 0
-    for tenant_id in await Tenant.filter(status=TenantStatus.ACTIVE).values_list("id", flat=True):
-        if await enqueue(
-            ACTOR_NAME,
-            tenant_id=tenant_id,
-            run_date=run_date.isoformat(),
-            idempotency_key=f"{JOB_NAME}:{tenant_id}:{run_date.isoformat()}",
-        ):
-            queued += 1
-    return queued
+    return await queue_daily_per_council(ACTOR_NAME, JOB_NAME, run_date)
 
 
 async def run_expiry_check(runtime: Runtime, tenant_id: int, run_date: date) -> JobRun | None:

@@ -13,4 +13,5 @@ SCOPES: dict[str, str] = {
     "orders:write": "Commit (hold), settle and cancel money for services",
     "catalogue:read": "Read providers, stores, services and accreditation",
     "catalogue:write": "Change providers' stores and services, and accreditation decisions",
+    "market:read": "Read what people looked for in the marketplace and did not find (unmet needs)",
 }

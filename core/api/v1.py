@@ -11,7 +11,7 @@ from core.api.openapi import Operation, build_document
 from core.audit import api as audit_api
 from core.budgets import api as budgets_api
 from core.identity import api as identity_api
-from core.marketplace import providers_api, services_api
+from core.marketplace import needs_routes, providers_api, services_api
 from core.web.responses import render
 from tenants import api as tenants_api
 
@@ -24,6 +24,7 @@ API_MODULES = (
     providers_api,
     services_api,
     accreditation_api,
+    needs_routes,
 )
 OPERATIONS: list[Operation] = [op for module in API_MODULES for op in module.operations]
 ENDPOINTS = {name: fn for module in API_MODULES for name, fn in module.endpoints.items()}

@@ -14,7 +14,7 @@ import binascii
 import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Literal
 
 from tortoise.expressions import Q
@@ -22,8 +22,8 @@ from tortoise.queryset import QuerySet
 
 from core.audit.actions import ACTION_LABELS, AuditAction
 from core.audit.models import AuditEvent
+from core.clock import uk_day_start
 from core.errors import FieldProblem, InvalidInput
-from core.settings import UK_TIMEZONE
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -173,11 +173,6 @@ def parse_query(values: Mapping[str, str]) -> AuditQuery:
     if problems:
         raise InvalidInput("the query is not valid", problems)
     return AuditQuery(filters, cursor, limit)
-
-
-def uk_day_start(day: date) -> datetime:
-    """Midnight at the start of a UK calendar day, as an aware time (BST or GMT)."""
-    return datetime.combine(day, time.min, tzinfo=UK_TIMEZONE)
 
 
 def _matching_actions(text: str) -> list[str]:

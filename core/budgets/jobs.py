@@ -8,9 +8,7 @@ from typing import Any
 from core.budgets.funding import credit_due_instalments
 from core.budgets.models import Budget, BudgetStatus
 from core.jobs.models import JobRun
-from core.jobs.services import run_once
-from core.outbox.services import enqueue
-from tenants.models import Tenant, TenantStatus
+from core.jobs.services import queue_daily_per_council, run_once
 
 JOB_NAME = "credit-funding"
 ACTOR_NAME = "credit_funding"
@@ -18,16 +16,7 @@ ACTOR_NAME = "credit_funding"
 
 async def schedule_funding_runs(run_date: date) -> int:
     """Queue one run per active council for ``run_date``; repeating queues nothing more."""
-    queued = 0
-    for tenant_id in await Tenant.filter(status=TenantStatus.ACTIVE).values_list("id", flat=True):
-        if await enqueue(
-            ACTOR_NAME,
-            tenant_id=tenant_id,
-            run_date=run_date.isoformat(),
-            idempotency_key=f"{JOB_NAME}:{tenant_id}:{run_date.isoformat()}",
-        ):
-            queued += 1
-    return queued
+    return await queue_daily_per_council(ACTOR_NAME, JOB_NAME, run_date)
 
 
 async def run_funding(tenant_id: int, run_date: date) -> JobRun | None:

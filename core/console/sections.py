@@ -29,6 +29,12 @@ SECTIONS = (
         Permission.MANAGE_MARKET,
     ),
     Section(
+        "Unmet needs",
+        "/council/unmet-needs",
+        "What people looked for in the marketplace and did not find.",
+        Permission.MANAGE_MARKET,
+    ),
+    Section(
         "Community directory",
         "/council/directory",
         "Import free community services from an Open Referral UK feed.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -12,6 +12,8 @@ from tortoise.expressions import F
 
 from core.clock import utcnow
 from core.jobs.models import JobRun, JobStatus
+from core.outbox.services import enqueue
+from tenants.models import Tenant, TenantStatus
 
 logger = logging.getLogger(__name__)
 
@@ -74,3 +76,18 @@ async def recent_runs(tenant_id: int | None = None, limit: int = 50) -> list[Job
     if tenant_id is not None:
         query = query.filter(tenant_id=tenant_id)
     return await query.order_by("-started_at").limit(limit)
+
+
+async def queue_daily_per_council(actor_name: str, job_name: str, run_date: date) -> int:
+    """Queue one run of a daily job per active council; repeating queues nothing more,
+    because the outbox refuses a second row with the same idempotency key."""
+    queued = 0
+    for tenant_id in await Tenant.filter(status=TenantStatus.ACTIVE).values_list("id", flat=True):
+        if await enqueue(
+            actor_name,
+            tenant_id=tenant_id,
+            run_date=run_date.isoformat(),
+            idempotency_key=f"{job_name}:{tenant_id}:{run_date.isoformat()}",
+        ):
+            queued += 1
+    return queued

@@ -57,6 +57,8 @@ async def relay_pending(send: Callable[[list[OutboxMessage]], Any], batch_size: 
     Rows are locked with SKIP LOCKED on PostgreSQL, so several relays never send
     the same row at once. ``send`` may raise: the rows stay pending with the error.
     """
+    # On SQLite the transaction holds the write lock from its start (core.db_sqlite), so
+    # the closing update cannot fail on the lock after ``send`` and resend next pass.
     async with in_transaction():
         pending = await (
             OutboxMessage.filter(relayed_at__isnull=True)

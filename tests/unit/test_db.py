@@ -6,9 +6,12 @@ from core.db import MODEL_MODULES, tortoise_config
 from core.settings import Settings
 
 
-def test_sqlite_url_gets_a_busy_timeout_and_its_folder(tmp_path):
+def test_sqlite_gets_a_busy_timeout_its_folder_and_immediate_transactions(tmp_path):
     config = tortoise_config(Settings(database_url=f"sqlite://{tmp_path}/sub/db.sqlite3"))
-    assert config["connections"]["default"].endswith("?busy_timeout=10000")
+    connection = config["connections"]["default"]
+    assert connection["engine"] == "core.db_sqlite"
+    assert connection["credentials"]["file_path"] == f"{tmp_path}/sub/db.sqlite3"
+    assert int(connection["credentials"]["busy_timeout"]) == 10000
     assert (tmp_path / "sub").is_dir()
 
 

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from core.audit.actions import AuditAction
-from core.audit.queries import AuditFilters, Cursor, parse_filters, parse_limit, uk_day_start
+from core.audit.queries import AuditFilters, Cursor, parse_filters, parse_limit
+from core.clock import uk_day_start
 from core.errors import InvalidInput
 
 
