@@ -7,15 +7,17 @@ some with their own area price), reviews for about a third of them and photos fo
 quarter. Then two servers run side by side on that database:
 
 - Carepurse (``core.app:create_app_from_environment``): ``GET /search?q=swimming&postcode=
-  HA1+2AB`` on the council's host, not signed in: the host's tenant, the kinds of
-  service, the page (one statement: matching, the area's price, ratings, badge,
-  relevance and total) and the page's photos; the GOV.UK page with its filters.
+  HA1+2AB`` on the council's host, not signed in: the host's tenant, the page (one
+  statement: matching, the area's price, ratings, badge, relevance and total) and the
+  page's photos (the kinds of service come from memory while the council's
+  configuration is unchanged); the GOV.UK page with its filters.
 - the baseline (``search_baseline.py``): raw Starlette + asyncpg + Jinja2 running the
   same page statement (built by the same ``build_search_sql``) and the same photos
   query, rendered as a plain page.
 
 Both are measured in the same run, in interleaved rounds (baseline, then Carepurse), by
-the benchmark's load generator; req/s, p50 and p99 and the ratio Carepurse / baseline
+the benchmark's load generator, each server with the same number of database
+connections (``--pool-size``, 10); req/s, p50 and p99 and the ratio Carepurse / baseline
 (the target is 0.5 or more) are printed. The database is dropped at the end, whatever
 happens. ``python -m benchmarks.search`` runs it alone; ``python -m benchmarks`` runs it
 after the other benchmarks (``--skip-search`` leaves it out).
@@ -52,6 +54,9 @@ WORDS = "swimming"
 POSTCODE = "HA1 2AB"
 PATH = "/search?q=swimming&postcode=HA1+2AB"
 TARGET_RATIO = 0.5
+# Connections per server process, the same on both sides (Tortoise's own default is 5,
+# which leaves a page with several short queries queueing for connections at 32 clients).
+POOL_SIZE = 10
 LATER_ROUND_WARMUP = 0.25
 
 ACTIVITIES = (
@@ -323,6 +328,7 @@ def run_search(
     postgres_url: str | None,
     providers: int = PROVIDERS,
     services: int = SERVICES,
+    pool_size: int = POOL_SIZE,
 ) -> dict[str, Any]:
     """Seed, serve both, measure in interleaved rounds; ``{"skipped": why}`` without a server."""
     from benchmarks.run import _merge  # (run imports this module)
@@ -342,7 +348,7 @@ def run_search(
         print(f"  search: seeding {providers:,} providers and {services:,} services", flush=True)
         data = _seed_in_subprocess(url, env, providers, services)
         carepurse_env = env | {
-            "CAREPURSE_DATABASE_URL": url,
+            "CAREPURSE_DATABASE_URL": f"{url}?maxsize={pool_size}",
             "CAREPURSE_STORAGE_URL": f"file://{tmp}/storage",
             "CAREPURSE_RUN_EMBEDDED_SCHEDULER": "false",
             "CAREPURSE_LOG_LEVEL": "WARNING",
@@ -350,6 +356,7 @@ def run_search(
         baseline_env = env | {
             "BENCH_SEARCH_DATABASE_URL": url,
             "BENCH_SEARCH_TENANT_ID": str(data["tenant_id"]),
+            "BENCH_SEARCH_POOL_SIZE": str(pool_size),
         }
         figures: dict[str, list[dict[str, Any]]] = {"baseline": [], "carepurse": []}
         with contextlib.ExitStack() as stack:
@@ -406,6 +413,7 @@ def run_search(
             a / b for a, b in zip(ours["rounds_rps"], base["rounds_rps"], strict=True)
         ],
         "target_ratio": TARGET_RATIO,
+        "pool_size": pool_size,
         "pinning": {"server_cpu": server_cpu, "loadgen_cpu": load_cpu},
     }
 
@@ -420,13 +428,14 @@ def print_search_report(report: dict[str, Any]) -> None:
         f"Search on PostgreSQL: one council with {data['providers']:,} providers, "
         f"{data['services']:,} services ({data['live_services']:,} live), {data['areas']:,} "
         f"area rows, {data['reviews']:,} reviews, {data['photos']:,} photos; "
-        f"GET {report['path']} ({data['matches']} matches, 20 a page)"
+        f"GET {report['path']} ({data['matches']} matches, 20 a page); "
+        f"{report['pool_size']} database connections per server"
     )
     print(f"{'':<10}{'page':<46}{'req/s':>8}{'±':>5}{'p50 ms':>8}{'p99 ms':>8}{'bytes':>8}"
           f"{'errors':>7}{'srv cpu':>8}")  # fmt: skip
     labels = {
         "baseline": "Starlette + asyncpg + Jinja2, same SQL",
-        "carepurse": "Carepurse /search (tenant, kinds, page, photos)",
+        "carepurse": "Carepurse /search (tenant, page, photos)",
     }
     for side in ("baseline", "carepurse"):
         row = report[side]
@@ -461,6 +470,9 @@ def _program() -> int:
         "--concurrency", type=int, default=int(os.environ.get("BENCH_CONCURRENCY", 32))
     )
     parser.add_argument("--loadgen", default=os.environ.get("BENCH_LOADGEN", "auto"))
+    parser.add_argument(
+        "--pool-size", type=int, default=int(os.environ.get("BENCH_POOL_SIZE", POOL_SIZE))
+    )
     pin_default = os.environ.get("BENCH_PIN", "1") not in ("0", "false", "no")
     parser.add_argument("--no-pin", dest="pin", action="store_false", default=pin_default)
     parser.add_argument(
@@ -480,6 +492,7 @@ def _program() -> int:
             loadgen=choose_loadgen(args.loadgen),
             pin=args.pin,
             postgres_url=args.postgres_url,
+            pool_size=args.pool_size,
         )
     except (SearchBenchError, ServerError, LoadError, subprocess.TimeoutExpired) as error:
         print(f"\nsearch benchmark failed: {error}", file=sys.stderr)

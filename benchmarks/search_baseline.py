@@ -32,7 +32,7 @@ from core.marketplace.search import SearchPlan, SearchQuery, build_search_sql
 UNITS = {"hour": "an hour", "session": "a session", "day": "a day", "week": "a week",
          "item": "each"}  # fmt: skip
 PAGE = 20
-POOL_SIZE = 5  # Tortoise's asyncpg default (maxsize)
+POOL_SIZE = int(os.environ.get("BENCH_SEARCH_POOL_SIZE", "10"))  # as Carepurse's (maxsize)
 DISTRICT = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*[0-9][A-Z]{2}$")
 
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
 from core.audit.actions import AuditAction
 from core.audit.services import record
 from core.budgets.categories import BY_CODE, CATEGORIES
@@ -20,6 +23,7 @@ from core.identity.actor import Actor
 from core.identity.permissions import require_council
 from core.identity.roles import Permission
 from core.marketplace.models import ServiceCategory
+from tenants.models import Tenant
 
 CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Taxonomies an Open Referral UK feed commonly uses (a hint, not a closed list).
@@ -65,6 +69,23 @@ async def kinds_of_service(tenant_id: int) -> list[Kind]:
     for category in CATEGORIES:
         kinds.append(_standard(category.code))
         kinds.extend(_own(row) for row in own if row.parent_code == category.code)
+    return kinds
+
+
+# tenant id -> ((config_version, created_at), kinds): the council's version is read with
+# the council on every request, so a category added by any process is seen at once.
+_KINDS: dict[int, tuple[tuple[int, object], list[Kind]]] = {}
+
+
+async def kinds_for(tenant: Tenant) -> list[Kind]:
+    """``kinds_of_service`` for the council a request is for, without a query while the
+    council's configuration is unchanged (search pages ask on every request)."""
+    version = (tenant.config_version, tenant.created_at)
+    cached = _KINDS.get(tenant.id)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    kinds = await kinds_of_service(tenant.id)
+    _KINDS[tenant.id] = (version, kinds)
     return kinds
 
 
@@ -145,21 +166,28 @@ async def add_category(
         )
     if problems:
         raise InvalidInput("check the category", problems)
-    category = await ServiceCategory.create(
-        tenant_id=tenant_id,
-        code=code,
-        label=label,
-        parent_code=parent_code,
-        taxonomy=taxonomy or None,
-        term_id=term_id or None,
-    )
-    await record(
-        tenant_id,
-        AuditAction.CATEGORY_ADDED,
-        actor,
-        target_type="service_category",
-        target_id=code,
-        target_label=label,
-        details={"parent": parent_code, "taxonomy": taxonomy or None, "term_id": term_id or None},
-    )
+    async with in_transaction():
+        category = await ServiceCategory.create(
+            tenant_id=tenant_id,
+            code=code,
+            label=label,
+            parent_code=parent_code,
+            taxonomy=taxonomy or None,
+            term_id=term_id or None,
+        )
+        # What every page of this council sees has changed: ``kinds_for`` reloads.
+        await Tenant.filter(id=tenant_id).update(config_version=F("config_version") + 1)
+        await record(
+            tenant_id,
+            AuditAction.CATEGORY_ADDED,
+            actor,
+            target_type="service_category",
+            target_id=code,
+            target_label=label,
+            details={
+                "parent": parent_code,
+                "taxonomy": taxonomy or None,
+                "term_id": term_id or None,
+            },
+        )
     return category

@@ -51,7 +51,7 @@ from core.marketplace.catalogue import (
     media_url,
     price_words,
 )
-from core.marketplace.categories import Kind, kinds_of_service
+from core.marketplace.categories import Kind, kinds_for
 from core.marketplace.districts import known_district
 from core.marketplace.models import (
     CaseStudy,
@@ -551,14 +551,14 @@ async def search(
 ) -> SearchResults:
     """One page of the services ``actor`` may see that match ``query``.
 
-    ``kinds`` are this council's kinds of service (``kinds_of_service``), loaded here
+    ``kinds`` are this council's kinds of service (``kinds_for``), loaded here
     if not given. Queries: the page, plus the areas of its services when no postcode
     was given; an empty page adds one (see the module's docstring).
     """
     assert actor.tenant is not None
     client = connections.get("default")
     if kinds is None:
-        kinds = await kinds_of_service(actor.tenant.id)
+        kinds = await kinds_for(actor.tenant)
     plan = SearchPlan(
         engine=await text_search_engine(client),
         tenant_id=actor.tenant.id,
@@ -761,7 +761,7 @@ async def compare(
             id__in=list({s.store_id for s in services}),  # type: ignore[attr-defined]
         )
     }
-    labels = {kind.code: kind.label for kind in await kinds_of_service(actor.tenant.id)}
+    labels = {kind.code: kind.label for kind in await kinds_for(actor.tenant)}
     prices = await area_prices(services, district)
     rated = await service_ratings(keys)
     accredited = await accredited_provider_ids(actor.tenant.id)

@@ -17,7 +17,7 @@ from core.budgets.categories import BY_CODE
 from core.errors import InvalidInput, NotFound
 from core.ledger.money import pounds
 from core.marketplace.catalogue import DAYS
-from core.marketplace.categories import Kind, kinds_of_service
+from core.marketplace.categories import Kind, kinds_for
 from core.marketplace.search import (
     MAX_COMPARE,
     MAX_NEED_DETAILS,
@@ -58,7 +58,7 @@ def _choices(kinds: list[Kind]) -> dict[str, object]:
 async def search_page(request: Request) -> Response:
     actor = actor_of(request)
     assert actor.tenant is not None
-    kinds = await kinds_of_service(actor.tenant.id)
+    kinds = await kinds_for(actor.tenant)
     values = _values(request)
     try:
         query = SearchQuery.from_form(values, kinds)
@@ -183,7 +183,7 @@ async def record_need(request: Request) -> Response:
     assert actor.tenant is not None
     values = await form_values(request)
     searched = {key: values.get(key, "") for key in ("q", "category", "postcode")}
-    kinds = await kinds_of_service(actor.tenant.id)
+    kinds = await kinds_for(actor.tenant)
     if searched["category"] not in {kind.code for kind in kinds}:
         searched["category"] = ""  # a hidden field: never an error the person cannot fix
     try:

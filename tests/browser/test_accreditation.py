@@ -10,18 +10,15 @@ from core.clock import uk_today
 from tests.factories import make_tenant
 from tests.functional.accreditation.conftest import PDF, firm
 from tests.support.accessibility import assert_accessible
-from tests.support.members import PASSWORD, make_member
+from tests.support.browser import sign_in_page
+from tests.support.members import make_member
 
 pytestmark = pytest.mark.browser
 
 
 async def sign_in(page, site, slug: str, email: str, target: str) -> None:
     await page.context.clear_cookies()
-    await page.goto(site(slug, f"/sign-in?next={target}"))
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url(f"**{target}")
+    await sign_in_page(page, site, slug, email, target)
 
 
 async def test_a_provider_applies_and_an_officer_accredits(page, site, db):

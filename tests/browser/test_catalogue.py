@@ -21,17 +21,14 @@ from core.marketplace.models import (
 )
 from tests.factories import make_tenant
 from tests.support.accessibility import assert_accessible
-from tests.support.members import PASSWORD, make_member
+from tests.support.browser import sign_in_page
+from tests.support.members import make_member
 
 pytestmark = pytest.mark.browser
 
 
 async def sign_in_as(page, site, slug, email, next_path):
-    await page.goto(site(slug, f"/sign-in?next={next_path}"))
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url(f"**{next_path}")
+    await sign_in_page(page, site, slug, email, next_path)
 
 
 async def fill_service(page, *, title, category, unit, price, areas, monday=None):

@@ -11,7 +11,8 @@ import pytest
 from core.marketplace.models import Service, Source
 from tests.factories import make_tenant
 from tests.support.accessibility import assert_accessible
-from tests.support.members import PASSWORD, make_member
+from tests.support.browser import sign_in_page
+from tests.support.members import make_member
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +23,7 @@ async def test_an_officer_imports_a_feed_and_people_find_its_free_services(page,
     tenant = await make_tenant("feedshire", "Feedshire Council")
     officer = await make_member(tenant, ["council_officer"], email="olu@feedshire.example")
 
-    await page.goto(site(tenant.slug, "/sign-in?next=/council"))
-    await page.get_by_label("Email address").fill(officer.user.email)
-    await page.get_by_label("Password", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/council")
+    await sign_in_page(page, site, tenant.slug, officer.user.email, "/council")
     await (
         page.get_by_role("navigation", name="Council console")
         .get_by_role("link", name="Community directory")

@@ -9,18 +9,14 @@ import pytest
 from core.email.models import EmailMessage
 from tests.factories import make_tenant
 from tests.support.accessibility import assert_accessible
+from tests.support.browser import sign_in_page
 from tests.support.members import PASSWORD, make_member
 
 pytestmark = pytest.mark.browser
 
 
 async def sign_in_as(page, site, slug, email, password=PASSWORD):
-    await page.goto(site(slug, "/sign-in"))
-    await assert_accessible(page)
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password", exact=True).fill(password)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_load_state()
+    await sign_in_page(page, site, slug, email, password=password, check_accessible=True)
 
 
 async def test_person_invites_family_who_accepts_and_sees_their_page_read_only(

@@ -11,17 +11,14 @@ from core.runtime import Runtime
 from tests.factories import make_tenant
 from tests.functional.monitoring.conftest import budget_with_plan
 from tests.support.accessibility import assert_accessible
-from tests.support.members import PASSWORD, make_member
+from tests.support.browser import sign_in_page
+from tests.support.members import make_member
 
 pytestmark = pytest.mark.browser
 
 
 async def sign_in(page, site, slug, email):
-    await page.goto(site(slug, "/sign-in?next=/council/monitoring"))
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/council/monitoring")
+    await sign_in_page(page, site, slug, email, "/council/monitoring")
 
 
 async def test_full_monitoring_then_outcomes_only(page, site, settings, registry):

@@ -8,7 +8,8 @@ import pytest
 
 from tests.factories import make_tenant
 from tests.support.accessibility import assert_accessible
-from tests.support.members import PASSWORD, make_member
+from tests.support.browser import sign_in_page
+from tests.support.members import make_member
 
 pytestmark = pytest.mark.browser
 
@@ -25,11 +26,7 @@ async def test_an_officer_sees_what_a_search_did_not_find(page, site, db):
     await page.get_by_role("button", name="Tell the council what you were looking for").click()
     await page.wait_for_url("**/search/needs/thank-you*")
 
-    await page.goto(site(tenant.slug, "/sign-in?next=/council"))
-    await page.get_by_label("Email address").fill(officer.user.email)
-    await page.get_by_label("Password", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await page.wait_for_url("**/council")
+    await sign_in_page(page, site, tenant.slug, officer.user.email, "/council")
     await (
         page.get_by_role("navigation", name="Council console")
         .get_by_role("link", name="Unmet needs")

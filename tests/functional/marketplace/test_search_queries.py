@@ -8,10 +8,6 @@ there counts them, for the whole request (site, session, plugins and all) and fo
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from core.accreditation.policy import AccreditationPolicy
 from core.marketplace.categories import kinds_of_service
 from core.marketplace.models import Photo
@@ -24,34 +20,11 @@ from tests.functional.marketplace.search_helpers import (
     make_store,
     review,
 )
+from tests.support.db_queries import counting_queries
 from tests.support.members import make_member, signed_in_client
 
 # The search itself: the page, the areas its services cover (no postcode), their photos.
 SEARCH_QUERIES = 3
-
-
-class _Counter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if not message.startswith(("Created connection", "Closed connection")):
-            self.statements.append(message)
-
-
-@contextmanager
-def counting_queries() -> Iterator[list[str]]:
-    logger = logging.getLogger("tortoise.db_client")
-    counter, level = _Counter(), logger.level
-    logger.addHandler(counter)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield counter.statements
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(level)
 
 
 async def marketplace(tenant):
