@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "core.api.models",
     "core.marketplace.models",
     "core.accreditation.models",
+    "core.orders.models",
 ]
 
 

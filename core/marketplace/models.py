@@ -230,7 +230,10 @@ class Photo(Model):
 
 
 class Review(Model):
-    """A person's rating of a service they used (1-5), with optional words."""
+    """A person's rating of a service they used (1-5), with optional words.
+
+    The provider may reply once, and the council may hide it with a reason.
+    """
 
     id = fields.BigIntField(primary_key=True)
     tenant_id = fields.IntField(db_index=True)
@@ -243,6 +246,20 @@ class Review(Model):
     rating = fields.SmallIntField()
     text = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The confirmed delivery the review is about (null for reviews from before ordering).
+    delivery: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "carepurse.Delivery", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    provider_reply = fields.TextField(null=True)  # once only
+    replied_at = fields.DatetimeField(null=True)
+    replied_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "carepurse.Membership", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    hidden_at = fields.DatetimeField(null=True)  # hidden by the council for breaking its rules
+    hidden_reason = fields.TextField(null=True)
+    hidden_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "carepurse.Membership", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "review"

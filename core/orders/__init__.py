@@ -1,0 +1,1 @@
+"""Ordering and bookings: basket, orders, one-off and recurring bookings, delivery."""
