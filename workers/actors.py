@@ -15,6 +15,8 @@ from core.email.services import deliver
 from core.housekeeping.services import ACTOR_NAME, run_daily_housekeeping
 from core.monitoring.jobs import ACTOR_NAME as EVALUATE_EXCEPTIONS
 from core.monitoring.jobs import run_monitoring
+from core.orders.jobs import ACTOR_NAME as MATERIALISE_SESSIONS
+from core.orders.jobs import run_materialisation
 from workers import runtime
 from workers.registry import job
 
@@ -47,6 +49,11 @@ async def evaluate_budget_exceptions(tenant_id: int, run_date: str) -> None:
 )
 async def check_accreditation_expiry(tenant_id: int, run_date: str) -> None:
     await run_expiry_check(runtime.current().core, tenant_id, date.fromisoformat(run_date))
+
+
+@job(actor_name=MATERIALISE_SESSIONS, queue_name="orders", max_retries=5, min_backoff=30_000)
+async def materialise_sessions(tenant_id: int, run_date: str) -> None:
+    await run_materialisation(tenant_id, date.fromisoformat(run_date))
 
 
 @job(actor_name=IMPORT_DIRECTORY, queue_name="directory", max_retries=3, min_backoff=60_000)

@@ -21,6 +21,7 @@ from core.clock import uk_today
 from core.housekeeping.services import schedule_daily_housekeeping
 from core.identity.cleanup import prune_platform_leftovers
 from core.monitoring.jobs import schedule_monitoring_runs
+from core.orders.jobs import schedule_materialisation
 from core.settings import UK_TIMEZONE, Settings
 from workers.relay import OutboxRelay
 
@@ -30,6 +31,8 @@ logger = logging.getLogger(__name__)
 MONITORING_HOUR = 6
 # Accreditations end at the start of their end date's working day, before offices open.
 ACCREDITATION_HOUR = 5
+# Recurring bookings become sessions (eight weeks ahead) before the working day starts.
+MATERIALISE_HOUR, MATERIALISE_MINUTE = 4, 30
 CATCH_UP_DELAY = timedelta(minutes=15)
 
 
@@ -61,6 +64,14 @@ async def queue_todays_monitoring(relay: OutboxRelay | None = None) -> int:
 async def queue_todays_accreditation_checks(relay: OutboxRelay | None = None) -> int:
     queued = await schedule_expiry_checks(uk_today())
     logger.info("queued accreditation expiry checks for %d council(s)", queued)
+    if relay is not None:
+        relay.wake()
+    return queued
+
+
+async def queue_todays_materialisation(relay: OutboxRelay | None = None) -> int:
+    queued = await schedule_materialisation(uk_today())
+    logger.info("queued session materialisation for %d council(s)", queued)
     if relay is not None:
         relay.wake()
     return queued
@@ -119,5 +130,16 @@ def build_scheduler(settings: Settings, relay: OutboxRelay | None) -> AsyncIOSch
         max_instances=1,
         misfire_grace_time=6 * 3600,
         **catch_up_after(ACCREDITATION_HOUR, datetime.now(UK_TIMEZONE)),
+    )
+    scheduler.add_job(
+        queue_todays_materialisation,
+        CronTrigger(hour=MATERIALISE_HOUR, minute=MATERIALISE_MINUTE, timezone=UK_TIMEZONE),
+        kwargs={"relay": relay},
+        id="materialise-sessions",
+        name="Turn each council's recurring bookings into sessions",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=6 * 3600,
+        **catch_up_after(MATERIALISE_HOUR, datetime.now(UK_TIMEZONE)),
     )
     return scheduler

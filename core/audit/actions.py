@@ -53,6 +53,7 @@ class AuditAction(StrEnum):
     DIRECTORY_IMPORTED = "directory_imported"
     SERVICE_CHANGED = "service_changed"
     CATEGORY_ADDED = "category_added"
+    ORDER_PLACED = "order_placed"
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -103,4 +104,5 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.DIRECTORY_IMPORTED: "Directory imported",
     AuditAction.SERVICE_CHANGED: "Service added or changed",
     AuditAction.CATEGORY_ADDED: "Service category added",
+    AuditAction.ORDER_PLACED: "Order placed",
 }
