@@ -23,3 +23,14 @@ def uk_day_start(day: date) -> datetime:
     +01:00 offset would be compared, character by character, with UTC values.
     """
     return datetime.combine(day, time.min, tzinfo=UK_TIMEZONE).astimezone(UTC)
+
+
+def long_date(day: date) -> str:
+    """The way people write a date in a letter: ``31 March 2027``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def uk_time_words(moment: datetime) -> str:
+    """A moment as UK wall-clock time and date: ``10:00 on 31 March 2027``."""
+    local = moment.astimezone(UK_TIMEZONE)
+    return f"{local.hour:02d}:{local.minute:02d} on {long_date(local.date())}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from core.accreditation.jobs import ACTOR_NAME as CHECK_ACCREDITATION_EXPIRY
 from core.accreditation.jobs import run_expiry_check
@@ -16,7 +16,8 @@ from core.housekeeping.services import ACTOR_NAME, run_daily_housekeeping
 from core.monitoring.jobs import ACTOR_NAME as EVALUATE_EXCEPTIONS
 from core.monitoring.jobs import run_monitoring
 from core.orders.jobs import ACTOR_NAME as MATERIALISE_SESSIONS
-from core.orders.jobs import run_materialisation
+from core.orders.jobs import EXPIRY_ACTOR_NAME as EXPIRE_ORDERS
+from core.orders.jobs import run_materialisation, run_order_expiry
 from workers import runtime
 from workers.registry import job
 
@@ -54,6 +55,11 @@ async def check_accreditation_expiry(tenant_id: int, run_date: str) -> None:
 @job(actor_name=MATERIALISE_SESSIONS, queue_name="orders", max_retries=5, min_backoff=30_000)
 async def materialise_sessions(tenant_id: int, run_date: str) -> None:
     await run_materialisation(tenant_id, date.fromisoformat(run_date))
+
+
+@job(actor_name=EXPIRE_ORDERS, queue_name="orders", max_retries=5, min_backoff=30_000)
+async def expire_orders(tenant_id: int, run_at: str) -> None:
+    await run_order_expiry(tenant_id, datetime.fromisoformat(run_at))
 
 
 @job(actor_name=IMPORT_DIRECTORY, queue_name="directory", max_retries=3, min_backoff=60_000)

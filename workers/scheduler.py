@@ -17,11 +17,11 @@ from apscheduler.triggers.cron import CronTrigger
 
 from core.accreditation.jobs import schedule_expiry_checks
 from core.budgets.jobs import schedule_funding_runs
-from core.clock import uk_today
+from core.clock import uk_today, utcnow
 from core.housekeeping.services import schedule_daily_housekeeping
 from core.identity.cleanup import prune_platform_leftovers
 from core.monitoring.jobs import schedule_monitoring_runs
-from core.orders.jobs import schedule_materialisation
+from core.orders.jobs import schedule_materialisation, schedule_order_expiry
 from core.settings import UK_TIMEZONE, Settings
 from workers.relay import OutboxRelay
 
@@ -33,6 +33,8 @@ MONITORING_HOUR = 6
 ACCREDITATION_HOUR = 5
 # Recurring bookings become sessions (eight weeks ahead) before the working day starts.
 MATERIALISE_HOUR, MATERIALISE_MINUTE = 4, 30
+# Orders the provider did not answer in time lapse (and release their money) every hour.
+ORDER_EXPIRY_MINUTE = 5
 CATCH_UP_DELAY = timedelta(minutes=15)
 
 
@@ -72,6 +74,14 @@ async def queue_todays_accreditation_checks(relay: OutboxRelay | None = None) ->
 async def queue_todays_materialisation(relay: OutboxRelay | None = None) -> int:
     queued = await schedule_materialisation(uk_today())
     logger.info("queued session materialisation for %d council(s)", queued)
+    if relay is not None:
+        relay.wake()
+    return queued
+
+
+async def queue_order_expiry(relay: OutboxRelay | None = None) -> int:
+    queued = await schedule_order_expiry(utcnow())
+    logger.info("queued order expiry for %d council(s)", queued)
     if relay is not None:
         relay.wake()
     return queued
@@ -141,5 +151,17 @@ def build_scheduler(settings: Settings, relay: OutboxRelay | None) -> AsyncIOSch
         max_instances=1,
         misfire_grace_time=6 * 3600,
         **catch_up_after(MATERIALISE_HOUR, datetime.now(UK_TIMEZONE)),
+    )
+    scheduler.add_job(
+        queue_order_expiry,
+        CronTrigger(minute=ORDER_EXPIRY_MINUTE, timezone=UK_TIMEZONE),
+        kwargs={"relay": relay},
+        id="expire-orders",
+        name="Lapse each council's unanswered orders and release their money",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3600,
+        # Also once at start-up: orders that lapsed while the scheduler was down.
+        next_run_time=datetime.now(UK_TIMEZONE),
     )
     return scheduler

@@ -12,6 +12,7 @@ from typing import Any
 
 from core.accreditation.models import AccreditationStatus
 from core.accreditation.policy import AccreditationPolicy
+from core.clock import long_date
 from core.email.services import queue_email
 from core.marketplace.models import ProviderRole, ProviderUser
 from core.settings import Settings
@@ -19,10 +20,6 @@ from tenants.models import Tenant
 
 EMAIL_PURPOSE = "accreditation"
 PAGE = "/provider/accreditation"
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 async def site_url(tenant: Tenant, settings: Settings) -> str:

@@ -54,6 +54,9 @@ class AuditAction(StrEnum):
     SERVICE_CHANGED = "service_changed"
     CATEGORY_ADDED = "category_added"
     ORDER_PLACED = "order_placed"
+    ORDER_ACCEPTED = "order_accepted"
+    ORDER_DECLINED = "order_declined"
+    ORDER_EXPIRED = "order_expired"
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -105,4 +108,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.SERVICE_CHANGED: "Service added or changed",
     AuditAction.CATEGORY_ADDED: "Service category added",
     AuditAction.ORDER_PLACED: "Order placed",
+    AuditAction.ORDER_ACCEPTED: "Order accepted by the provider",
+    AuditAction.ORDER_DECLINED: "Order declined by the provider",
+    AuditAction.ORDER_EXPIRED: "Order lapsed unanswered",
 }

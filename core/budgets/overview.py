@@ -13,7 +13,7 @@ from core.budgets.access import budgets_of
 from core.budgets.figures import Figures, budget_figures
 from core.budgets.forecast import Forecast
 from core.budgets.models import Budget, BudgetStatus, Schedule
-from core.clock import uk_today
+from core.clock import long_date, uk_today
 from core.identity.actor import Actor
 from core.ledger.money import pounds
 
@@ -24,11 +24,6 @@ SCHEDULE_WORDS = {
     Schedule.MONTHLY: "every month",
     Schedule.QUARTERLY: "every 3 months",
 }
-
-
-def long_date(day: date) -> str:
-    """``31 March 2027``."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def first_name(person: Any) -> str:

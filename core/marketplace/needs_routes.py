@@ -28,6 +28,7 @@ from starlette.routing import BaseRoute, Route
 from core.api.openapi import Operation, query_parameter
 from core.api.problem import problem
 from core.audit.export import spreadsheet_safe
+from core.clock import long_date
 from core.errors import FieldProblem, InvalidInput
 from core.marketplace.needs import (
     DEFAULT_LIMIT,
@@ -64,11 +65,6 @@ CSV_COLUMNS = (
 
 
 # --- the console page --------------------------------------------------------------------
-
-
-def long_date(day: date) -> str:
-    """``10 May 2026``."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def range_from_form(values: Mapping[str, str]) -> NeedsRange:

@@ -47,7 +47,6 @@ from core.errors import CarepurseError, Conflict, FieldProblem, InvalidInput, No
 from core.identity import throttle
 from core.identity.accounts import (
     NotAMember,
-    check_new_password,
     normalise_email,
     sign_in_with_password,
 )
@@ -72,7 +71,11 @@ from core.marketplace.models import (
     Source,
     Store,
 )
-from core.people.services import SIGN_UP_REFUSAL, SIGN_UPS_PER_WINDOW, SignUpThrottled, sign_up_key
+from core.people.services import (
+    SIGN_UP_REFUSAL,
+    check_sign_up_password,
+    count_sign_up,
+)
 from tenants.models import Tenant
 
 MAX_ORGANISATION = 200
@@ -405,29 +408,11 @@ async def join_as_provider(
             address = check_email(email)
         except InvalidInput:
             problems.append(FieldProblem("email", "Enter an email address, like name@example.com"))
-    try:
-        check_new_password(password, address)
-    except InvalidInput as refused:
-        problems += [
-            FieldProblem("password", f"Your password {p.message}") for p in refused.problems
-        ]
-    if password != confirm:
-        problems.append(FieldProblem("confirm", "Enter the same password twice"))
+    check_sign_up_password(password, confirm, address, problems)
     if problems:
         raise InvalidInput("check your details", problems)
     assert address is not None
-    key = sign_up_key(ip)
-    await throttle.record_failure(key, SIGN_UPS_PER_WINDOW)  # every attempt counts
-    until = await throttle.blocked_until(key)
-    if until is not None:
-        await record(
-            tenant.id,
-            AuditAction.SIGN_IN_FAILED,
-            Actor(tenant=tenant, ip=ip),
-            target_label=address,
-            details={"reason": "provider sign-up throttled"},
-        )
-        raise SignUpThrottled(until)
+    await count_sign_up(tenant, ip, address, "provider sign-up throttled")
     user = await User.get_or_none(email=address)
     if user is not None:
         return await _join_with_existing_account(tenant, user, organisation, password, ip, site_url)

@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 from core.budgets.figures import budget_figures
 from core.budgets.forecast import Forecast, forecast
 from core.budgets.models import Budget, BudgetException, BudgetStatus, ExceptionKind
-from core.clock import utcnow
+from core.clock import long_date, utcnow
 from core.email.services import queue_email
 from core.ledger.money import pounds
 from core.monitoring.policy import MonitoringPolicy, monitoring_policy
@@ -40,10 +40,6 @@ class Finding:
     amount_pence: int
     runs_out_on: date | None
     detail: str
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def period_money_pence(received_pence: int, forecast_: Forecast) -> int:

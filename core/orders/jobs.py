@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
+from core.clock import utcnow
 from core.jobs.models import JobRun
 from core.jobs.services import queue_daily_per_council, run_once
+from core.orders.decisions import expire_orders
 from core.orders.materialise import materialise_sessions
+from core.outbox.services import enqueue
+from tenants.models import Tenant, TenantStatus
 
 JOB_NAME = "materialise-sessions"
 ACTOR_NAME = "materialise_sessions"
+EXPIRY_JOB_NAME = "expire-orders"
+EXPIRY_ACTOR_NAME = "expire_orders"
 
 
 async def schedule_materialisation(run_date: date) -> int:
@@ -25,3 +31,38 @@ async def run_materialisation(tenant_id: int, run_date: date) -> JobRun | None:
     # Sessions are unique per booking and start, and each booking's materialised_until is
     # advanced conditionally in the same transaction, so a retried run creates nothing twice.
     return await run_once(tenant_id, JOB_NAME, run_date.isoformat(), work)
+
+
+def expiry_hour(run_at: datetime) -> str:
+    """The hour a run of the order expiry belongs to, in UTC (its period key)."""
+    return run_at.astimezone(UTC).strftime("%Y-%m-%dT%H")
+
+
+async def schedule_order_expiry(run_at: datetime) -> int:
+    """Queue one expiry run per active council for ``run_at``'s hour; repeating within the
+    hour queues nothing more (the outbox refuses a second row with the same key)."""
+    hour = expiry_hour(run_at)
+    queued = 0
+    for tenant_id in await Tenant.filter(status=TenantStatus.ACTIVE).values_list("id", flat=True):
+        if await enqueue(
+            EXPIRY_ACTOR_NAME,
+            tenant_id=tenant_id,
+            run_at=run_at.astimezone(UTC).isoformat(),
+            idempotency_key=f"{EXPIRY_JOB_NAME}:{tenant_id}:{hour}",
+        ):
+            queued += 1
+    return queued
+
+
+async def run_order_expiry(
+    tenant_id: int, run_at: datetime, now: datetime | None = None
+) -> JobRun | None:
+    """Expire the council's unanswered orders, once per hour. Orders are cut off at ``now``
+    (the moment the work runs, by default), never before ``run_at``."""
+
+    async def work() -> dict[str, Any]:
+        return await expire_orders(tenant_id, max(run_at, now or utcnow()))
+
+    # Each order lapses by a conditional update in its own transaction, so a retried or
+    # repeated run changes nothing already done.
+    return await run_once(tenant_id, EXPIRY_JOB_NAME, expiry_hour(run_at), work)

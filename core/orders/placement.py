@@ -26,7 +26,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -37,7 +37,7 @@ from core.audit.actions import AuditAction
 from core.audit.services import record
 from core.budgets.models import Budget, BudgetStatus, FundingStream
 from core.budgets.restrictions import may_pay_for
-from core.clock import uk_today, utcnow
+from core.clock import long_date, uk_time_words, uk_today, utcnow
 from core.email.services import queue_email
 from core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from core.identity.actor import Actor
@@ -64,7 +64,6 @@ from core.orders.models import (
     Order,
 )
 from core.orders.recurrence import Recurrence, describe, expand, last_date
-from core.settings import UK_TIMEZONE
 
 # How long a provider has to accept or decline an order. There is no council setting for
 # ordering yet (no hookspec like carepurse_accreditation_policy): when one comes, read it here.
@@ -425,7 +424,7 @@ def _count_sessions(result: LineQuote, line: OrderLine, budget: Budget | None, t
                 index,
                 ProblemKind.NO_SESSIONS,
                 f"No visits of {result.title} fall before your budget ends on "
-                f"{_long(budget.period_end)}.",
+                f"{long_date(budget.period_end)}.",
             )
         )
         return False
@@ -630,7 +629,7 @@ async def _tell_everyone(
     name = person.user.display_name
     what = "; ".join(_line_words(line) for line in lines)
     by = "" if order.acting_as == ActingAs.SELF else f" ({_by_words(actor, order)})"
-    answer_by = _when(order.respond_by)
+    answer_by = uk_time_words(order.respond_by)
     await Notification.create(
         id=uuid.uuid4(),
         tenant_id=tenant_id,
@@ -738,7 +737,8 @@ def _after_budget(index: int, budget: Budget) -> LineProblem:
     return LineProblem(
         index,
         ProblemKind.BUDGET_ENDED,
-        f"Your budget ends on {_long(budget.period_end)}, so it cannot pay for visits after that.",
+        f"Your budget ends on {long_date(budget.period_end)}, "
+        "so it cannot pay for visits after that.",
     )
 
 
@@ -751,19 +751,10 @@ def _hhmm(value: time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _when(instant: datetime) -> str:
-    local = instant.astimezone(UK_TIMEZONE)
-    return f"{local.hour:02d}:{local.minute:02d} on {_long(local.date())}"
-
-
 def _line_words(line: LineQuote) -> str:
     if line.kind == BookingKind.ONE_OFF:
         assert line.starts_on is not None
-        when = f"on {_long(line.starts_on)}, {line.start_time} to {line.end_time}"
+        when = f"on {long_date(line.starts_on)}, {line.start_time} to {line.end_time}"
     else:
         when = line.pattern or "weekly"
         when = f"{when[0].lower()}{when[1:]} ({line.sessions} visits for now)"

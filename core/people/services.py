@@ -548,6 +548,37 @@ def sign_up_key(ip: str | None) -> str:
     return f"sign-up:{throttle.address_key(ip)}"
 
 
+def check_sign_up_password(
+    password: str, confirm: str, address: str | None, problems: list[FieldProblem]
+) -> None:
+    """The password rules every sign-up form shows, added to the form's ``problems``."""
+    try:
+        check_new_password(password, address)
+    except InvalidInput as refused:
+        problems += [
+            FieldProblem("password", f"Your password {p.message}") for p in refused.problems
+        ]
+    if password != confirm:
+        problems.append(FieldProblem("confirm", "Enter the same password twice"))
+
+
+async def count_sign_up(tenant: Tenant, ip: str | None, address: str, reason: str) -> None:
+    """Every sign-up attempt from an address counts (self-funders and providers share the
+    limit); past it the attempt is audited and refused with SignUpThrottled."""
+    key = sign_up_key(ip)
+    await throttle.record_failure(key, SIGN_UPS_PER_WINDOW)
+    until = await throttle.blocked_until(key)
+    if until is not None:
+        await record(
+            tenant.id,
+            AuditAction.SIGN_IN_FAILED,
+            Actor(tenant=tenant, ip=ip),
+            target_label=address,
+            details={"reason": reason},
+        )
+        raise SignUpThrottled(until)
+
+
 async def sign_up_self_funder(
     tenant: Tenant,
     *,
@@ -581,30 +612,11 @@ async def sign_up_self_funder(
     address = _check_email_field(email, "email", problems) if (email or "").strip() else None
     if not (email or "").strip():
         problems.append(FieldProblem("email", "Enter your email address"))
-    try:
-        check_new_password(password, address)
-    except InvalidInput as refused:
-        problems += [
-            FieldProblem("password", f"Your password {p.message}") for p in refused.problems
-        ]
-    if password != confirm:
-        problems.append(FieldProblem("confirm", "Enter the same password twice"))
+    check_sign_up_password(password, confirm, address, problems)
     if problems:
         raise InvalidInput("check your details", problems)
     assert address is not None
-    key = sign_up_key(ip)
-    await throttle.record_failure(key, SIGN_UPS_PER_WINDOW)  # every attempt counts
-    until = await throttle.blocked_until(key)
-    attempt = Actor(tenant=tenant, ip=ip)
-    if until is not None:
-        await record(
-            tenant.id,
-            AuditAction.SIGN_IN_FAILED,
-            attempt,
-            target_label=address,
-            details={"reason": "sign-up throttled"},
-        )
-        raise SignUpThrottled(until)
+    await count_sign_up(tenant, ip, address, "sign-up throttled")
     user = await User.get_or_none(email=address)
     if user is not None:
         user = await _join_with_existing_account(tenant, user, details, password, ip, site_url)
