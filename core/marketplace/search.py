@@ -261,7 +261,7 @@ def _pounds_field(pence: int | None) -> str:
 
 
 class _Params:
-    """Numbered placeholders (``$1`` for asyncpg, ``?1`` for SQLite), so a value can be
+    """Numbered parameters (``$1`` for asyncpg, ``?1`` for SQLite), so a value can be
     used twice and the order of building does not matter."""
 
     def __init__(self, engine: str) -> None:
