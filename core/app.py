@@ -37,6 +37,17 @@ from core.marketplace import catalogue_routes, needs_routes, provider_routes, se
 from core.monitoring import routes as monitoring_routes
 from core.oauth import routes as oauth_routes
 from core.oidc import routes as oidc_routes
+from core.orders import (
+    basket_routes,
+    booking_routes,
+    bulk_routes,
+    delivery_routes,
+    enquiry_routes,
+    feedback_routes,
+    notification_routes,
+    order_routes,
+    provider_order_routes,
+)
 from core.people import routes as people_routes
 from core.runtime import Runtime
 from core.security.csrf import CsrfMiddleware
@@ -142,6 +153,15 @@ def create_app(
                 *needs_routes.routes,
                 *accreditation_routes.routes,
                 *directory_routes.routes,
+                *basket_routes.routes,
+                *order_routes.routes,
+                *notification_routes.routes,
+                *provider_order_routes.routes,
+                *delivery_routes.routes,
+                *booking_routes.routes,
+                *enquiry_routes.routes,
+                *bulk_routes.routes,
+                *feedback_routes.routes,
                 Mount("/api/v1", routes=api_v1_routes),
             ]
         ),

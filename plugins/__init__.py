@@ -8,6 +8,7 @@ from plugins.accreditation import Accreditation
 from plugins.budget_monitoring import BudgetMonitoring
 from plugins.council_branding import CouncilBranding
 from plugins.oidc_sign_in import OidcSignIn
+from plugins.ordering import Ordering
 from plugins.service_notice import ServiceNotice
 
 BUILTIN_PLUGINS: list[type] = [
@@ -16,4 +17,5 @@ BUILTIN_PLUGINS: list[type] = [
     OidcSignIn,
     BudgetMonitoring,
     Accreditation,
+    Ordering,
 ]

@@ -76,6 +76,8 @@ DEMO_COUNCILS = (
             },
             # Open listing: every live store is listed, accredited ones get the badge.
             "accreditation": {"mode": "open", "badge_label": "Riverbend Approved"},
+            # Two days to answer an order, a day's notice to cancel, a week to dispute.
+            "ordering": {"response_hours": 48, "notice_hours": 24, "auto_confirm_days": 7},
         },
     ),
     DemoCouncil(
@@ -119,6 +121,8 @@ DEMO_COUNCILS = (
                 "badge_label": "Moorfield Kitemark",
                 "required_evidence": ["insurance", "dbs"],
             },
+            # A day to answer an order, two days' notice to cancel, three days to dispute.
+            "ordering": {"response_hours": 24, "notice_hours": 48, "auto_confirm_days": 3},
         },
     ),
 )

@@ -33,7 +33,10 @@ async def require_scope(actor: Actor, scope: str) -> None:
 
 
 async def require_api(actor: Actor, scope: str, permission: Permission) -> None:
-    """Token callers need ``scope``; signed-in browsers need the council ``permission``."""
+    """Token callers need ``scope``; signed-in browsers need the council ``permission``.
+    A provider's system never acts for the council, whatever its scopes."""
+    if actor.is_provider_system:
+        raise PermissionDenied("a provider's system may only use its own orders and deliveries")
     await require_scope(actor, scope)
     if not actor.is_api_client:
         await require_council(actor, permission)

@@ -10,7 +10,10 @@ SCOPES: dict[str, str] = {
     "audit:read": "Read the audit log",
     "budgets:read": "Read budgets, funding streams, statements and forecasts",
     "budgets:write": "Allocate and adjust budgets",
-    "orders:write": "Commit (hold), settle and cancel money for services",
+    "orders:read": "Read orders, bookings, visits and deliveries",
+    "orders:write": "Place, accept, decline and cancel orders and bookings; commit (hold), "
+    "settle and cancel money for services",
+    "deliveries:write": "Record, confirm and dispute deliveries (timesheets)",
     "catalogue:read": "Read providers, stores, services and accreditation",
     "catalogue:write": "Change providers' stores and services, and accreditation decisions",
     "market:read": "Read what people looked for in the marketplace and did not find (unmet needs)",

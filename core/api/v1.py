@@ -12,6 +12,7 @@ from core.audit import api as audit_api
 from core.budgets import api as budgets_api
 from core.identity import api as identity_api
 from core.marketplace import needs_routes, providers_api, services_api
+from core.orders import bookings_api, deliveries_api, orders_api
 from core.web.responses import render
 from tenants import api as tenants_api
 
@@ -25,6 +26,9 @@ API_MODULES = (
     services_api,
     accreditation_api,
     needs_routes,
+    orders_api,
+    bookings_api,
+    deliveries_api,
 )
 OPERATIONS: list[Operation] = [op for module in API_MODULES for op in module.operations]
 ENDPOINTS = {name: fn for module in API_MODULES for name, fn in module.endpoints.items()}

@@ -57,6 +57,19 @@ class AuditAction(StrEnum):
     ORDER_ACCEPTED = "order_accepted"
     ORDER_DECLINED = "order_declined"
     ORDER_EXPIRED = "order_expired"
+    SESSION_CANCELLED = "session_cancelled"
+    BOOKING_CANCELLED = "booking_cancelled"
+    CHANGE_PROPOSED = "change_proposed"
+    CHANGE_ACCEPTED = "change_accepted"
+    CHANGE_REJECTED = "change_rejected"
+    DELIVERY_RECORDED = "delivery_recorded"
+    DELIVERY_CONFIRMED = "delivery_confirmed"
+    DELIVERY_DISPUTED = "delivery_disputed"
+    DELIVERY_AUTO_CONFIRMED = "delivery_auto_confirmed"
+    BULK_SCHEDULED = "bulk_scheduled"
+    REVIEW_WRITTEN = "review_written"
+    REVIEW_REPLIED = "review_replied"
+    REVIEW_HIDDEN = "review_hidden"
 
 
 ACTION_LABELS: dict[AuditAction, str] = {
@@ -111,4 +124,17 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.ORDER_ACCEPTED: "Order accepted by the provider",
     AuditAction.ORDER_DECLINED: "Order declined by the provider",
     AuditAction.ORDER_EXPIRED: "Order lapsed unanswered",
+    AuditAction.SESSION_CANCELLED: "Visit cancelled",
+    AuditAction.BOOKING_CANCELLED: "Booking cancelled",
+    AuditAction.CHANGE_PROPOSED: "Change to a booking proposed by the provider",
+    AuditAction.CHANGE_ACCEPTED: "Proposed change accepted",
+    AuditAction.CHANGE_REJECTED: "Proposed change turned down",
+    AuditAction.DELIVERY_RECORDED: "Delivery recorded (timesheet)",
+    AuditAction.DELIVERY_CONFIRMED: "Delivery confirmed",
+    AuditAction.DELIVERY_DISPUTED: "Delivery disputed",
+    AuditAction.DELIVERY_AUTO_CONFIRMED: "Delivery confirmed automatically",
+    AuditAction.BULK_SCHEDULED: "Service scheduled for many people",
+    AuditAction.REVIEW_WRITTEN: "Review written",
+    AuditAction.REVIEW_REPLIED: "Provider replied to a review",
+    AuditAction.REVIEW_HIDDEN: "Review hidden by the council",
 }

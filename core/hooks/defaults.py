@@ -30,3 +30,8 @@ class CoreDefaults:
             "warning_days": 30,
             "required_evidence": [],
         }
+
+    @hookimpl(trylast=True)
+    def carepurse_ordering_policy(self, tenant: TenantInfo) -> Mapping[str, Any]:
+        # Two days to answer, no notice period, deliveries confirmed after a week.
+        return {"response_hours": 48, "notice_hours": 0, "auto_confirm_days": 7}

@@ -19,6 +19,7 @@ PLUGIN_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 class PluginKind(StrEnum):
     THEME = "theme"
     ACCREDITATION = "accreditation"
+    ORDERING = "ordering"
     MONITORING = "monitoring"
     PAYMENT = "payment"
     DIRECTORY = "directory"

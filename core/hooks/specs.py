@@ -136,3 +136,23 @@ def carepurse_accreditation_policy(tenant: TenantInfo) -> Mapping[str, Any] | No
         ``insurance``, ``other_registration``); or ``None`` to let another
         plugin answer.
     """
+
+
+@hookspec(firstresult=True)
+def carepurse_ordering_policy(tenant: TenantInfo) -> Mapping[str, Any] | None:
+    """Set the council's rules for orders, cancellations and deliveries.
+
+    Called when an order is placed (to set the provider's answer-by time), when a
+    person or broker cancels a session or booking (to check the notice), and by the
+    daily job that confirms deliveries nobody disputed. The first plugin to return a
+    mapping wins; the core default answers last.
+
+    :param tenant: the council whose orders are being placed, changed or delivered.
+    :return: a mapping with ``response_hours`` (how long a provider has to accept or
+        decline an order before it lapses and the money is released, 1-336, default
+        48), ``notice_hours`` (how long before a session a cancellation must come for
+        the money to be released; later cancellations still stop the visit but the
+        session stays payable, 0-336, default 0) and ``auto_confirm_days`` (a delivery
+        the person has not confirmed or disputed counts as confirmed after this many
+        days, 1-60, default 7); or ``None`` to let another plugin answer.
+    """

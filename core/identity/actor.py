@@ -19,6 +19,8 @@ class Actor:
     membership: Membership | None = None
     api_client_name: str | None = None
     api_client_id: UUID | None = None
+    # A provider's own system: it acts only for that provider's stores, never for people.
+    api_provider_id: UUID | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
     ip: str | None = None
 
@@ -29,6 +31,10 @@ class Actor:
     @property
     def is_api_client(self) -> bool:
         return self.api_client_id is not None
+
+    @property
+    def is_provider_system(self) -> bool:
+        return self.api_provider_id is not None
 
     @property
     def roles(self) -> tuple[Role, ...]:

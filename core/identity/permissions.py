@@ -75,6 +75,8 @@ async def person_permissions(actor: Actor, person: Membership) -> frozenset[Perm
     """What ``actor`` may do for ``person``: council role, self, or circle/broker access."""
     if actor.tenant is None or person.tenant_id != actor.tenant.id:
         return frozenset()
+    if actor.is_provider_system:
+        return frozenset()  # a provider's system acts for its stores, not for people
     if actor.is_api_client:
         return frozenset(
             p

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from core.budgets.restrictions import may_pay_for, restriction_reason
@@ -156,6 +157,51 @@ async def void_hold(hold_id: Any, tenant_id: int, reason: str, actor_label: str)
             legs=[
                 Leg(accounts[AccountKind.HELD], -hold.amount_pence),
                 Leg(accounts[AccountKind.AVAILABLE], hold.amount_pence),
+            ],
+            actor_label=actor_label,
+            hold_id=hold.id,
+        )
+
+
+async def release_part_of_hold(
+    hold_id: Any, tenant_id: int, amount_pence: int, reason: str, actor_label: str
+) -> JournalEntry:
+    """Give back part of a pending hold (visits cancelled before they were delivered): the
+    hold shrinks by ``amount_pence`` and that much goes back to available. Releasing all
+    of it voids the hold. The shrink is conditional on the hold still being pending and
+    big enough, so two releases at once can never give back more than was held."""
+    hold = await Hold.get_or_none(id=parse_uuid(hold_id), tenant_id=tenant_id)
+    if hold is None:
+        raise NotFound("no such commitment")
+    if not isinstance(amount_pence, int) or not 0 < amount_pence <= hold.amount_pence:
+        raise InvalidInput(
+            "the amount is not right",
+            [FieldProblem("amount_pence", f"must be between 1 and {hold.amount_pence} pence")],
+        )
+    if amount_pence == hold.amount_pence:
+        return await void_hold(hold.id, tenant_id, reason, actor_label)
+    async with in_transaction():
+        changed = await Hold.filter(
+            id=hold.id, status=HoldStatus.PENDING, amount_pence__gt=amount_pence
+        ).update(amount_pence=F("amount_pence") - amount_pence)
+        if not changed:
+            current = await Hold.get(id=hold.id)
+            if current.status != HoldStatus.PENDING:
+                raise HoldNotPending(f"this commitment was already {current.status.value}")
+            raise InvalidInput(
+                "the amount is not right",
+                [FieldProblem("amount_pence", f"must be at most {current.amount_pence} pence")],
+            )
+        accounts = (await accounts_for([hold.stream_id]))[hold.stream_id]  # type: ignore[attr-defined]
+        return await record_entry(
+            tenant_id=tenant_id,
+            budget_id=hold.budget_id,  # type: ignore[attr-defined]
+            kind=EntryKind.VOID,
+            description=f"Released: part of {hold.description} ({reason})"[:300],
+            effective_on=uk_today(),
+            legs=[
+                Leg(accounts[AccountKind.HELD], -amount_pence),
+                Leg(accounts[AccountKind.AVAILABLE], amount_pence),
             ],
             actor_label=actor_label,
             hold_id=hold.id,

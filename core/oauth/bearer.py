@@ -33,6 +33,7 @@ async def authenticate_bearer(
         tenant=tenant,
         api_client_name=client.name,
         api_client_id=client.id,
+        api_provider_id=client.provider_id,  # type: ignore[attr-defined]
         # A token never carries more than its client is allowed now.
         scopes=verified.scopes & frozenset(client.scopes),
         ip=ip,

@@ -23,6 +23,11 @@ class ApiClient(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     revoked_at = fields.DatetimeField(null=True)
     last_used_at = fields.DatetimeField(null=True)
+    # Set for a provider's own system: it acts for that provider's stores in this council
+    # (pulls their orders, pushes deliveries) and for nobody else.
+    provider: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "carepurse.Provider", related_name=False, null=True, on_delete=fields.CASCADE
+    )
 
     class Meta:
         table = "api_client"

@@ -14,7 +14,6 @@ per order. A repeat changes nothing, because the status no longer matches.
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +22,6 @@ from tortoise.transactions import in_transaction
 from core.audit.actions import AuditAction
 from core.audit.services import SYSTEM, record
 from core.clock import uk_time_words, utcnow
-from core.email.services import queue_email
 from core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from core.identity.actor import Actor
 from core.ids import parse_uuid
@@ -36,11 +34,11 @@ from core.orders.models import (
     Booking,
     BookingSession,
     BookingStatus,
-    Notification,
     Order,
     OrderStatus,
     SessionStatus,
 )
+from core.orders.notices import tell_member
 
 logger = logging.getLogger(__name__)
 
@@ -214,15 +212,4 @@ async def _release(order: Order, reason: str, actor_label: str, now: datetime) -
 async def _tell_person(order: Order, kind: str, title: str, body: str) -> None:
     """An in-app notice and an email (through the outbox) for the person, in the caller's
     transaction."""
-    person = order.person
-    await Notification.create(
-        id=uuid.uuid4(),
-        tenant_id=order.tenant_id,
-        recipient=person,
-        kind=kind,
-        title=title[:200],
-        body=body,
-        link=f"/orders/{order.id}",
-    )
-    if person.user.email:
-        await queue_email(order.tenant_id, person.user.email, title[:200], f"{body}\n", kind)
+    await tell_member(order.tenant_id, order.person, kind, title, body, f"/orders/{order.id}")

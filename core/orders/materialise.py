@@ -112,6 +112,19 @@ async def materialise_sessions(
     return summary
 
 
+async def materialise_new_bookings(
+    bookings: list[Booking], run_date: date, *, horizon_days: int = HORIZON_DAYS
+) -> dict[str, Any]:
+    """Create the sessions of bookings just placed, in the caller's transaction, so the
+    person and the provider see the visits at once (the daily job then carries on)."""
+    horizon = run_date + timedelta(days=horizon_days)
+    summary = {"bookings": 0, "sessions_created": 0, "skipped": 0, "batches": 0, "unreadable": 0}
+    for booking in bookings:
+        await booking.fetch_related("order__budget")
+        await _materialise_one(booking, horizon, summary)
+    return summary
+
+
 async def _materialise_one(booking: Booking, horizon: date, summary: dict[str, Any]) -> None:
     """Advance one booking and create its sessions, inside the batch's transaction."""
     planned = _plan(booking, horizon, summary)

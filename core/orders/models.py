@@ -171,6 +171,10 @@ class Order(Model):
         "carepurse.Membership", related_name=False, on_delete=fields.RESTRICT
     )
     acting_as = fields.CharEnumField(ActingAs, max_length=16, default=ActingAs.SELF)
+    # The partner system that placed it through the API, if one did.
+    api_client: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "carepurse.ApiClient", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     budget: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "carepurse.Budget", related_name="orders", on_delete=fields.RESTRICT
     )

@@ -39,10 +39,10 @@ from core.budgets.models import Budget, BudgetStatus, FundingStream
 from core.budgets.restrictions import may_pay_for
 from core.clock import long_date, uk_time_words, uk_today, utcnow
 from core.email.services import queue_email
-from core.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from core.errors import Conflict, FieldProblem, InvalidInput
 from core.identity.actor import Actor
-from core.identity.models import AccessKind, Membership, Role
-from core.identity.permissions import active_access, person_permissions, refuse
+from core.identity.models import AccessKind, Membership
+from core.identity.permissions import active_access
 from core.identity.roles import Permission
 from core.ids import parse_uuid
 from core.ledger.accounts import accounts_for
@@ -52,22 +52,22 @@ from core.ledger.models import AccountKind
 from core.ledger.money import pounds
 from core.marketplace.categories import Kind, kind_of_service
 from core.marketplace.districts import district_or_none
-from core.marketplace.models import ProviderRole, ProviderUser, Service, Store
+from core.marketplace.models import Service, Store
 from core.marketplace.pricing import area_prices
 from core.marketplace.visibility import visible_services
+from core.orders.access import person_side
 from core.orders.errors import LineProblem, OrderRefused, ProblemKind
+from core.orders.materialise import materialise_new_bookings
 from core.orders.models import (
     ActingAs,
     Booking,
     BookingKind,
-    Notification,
     Order,
 )
+from core.orders.notices import notify, provider_addresses, provider_team
+from core.orders.policy import OrderingPolicy
 from core.orders.recurrence import Recurrence, describe, expand, last_date
 
-# How long a provider has to accept or decline an order. There is no council setting for
-# ordering yet (no hookspec like carepurse_accreditation_policy): when one comes, read it here.
-RESPONSE_HOURS = 48
 MAX_QUANTITY = 1_000
 MAX_KEY_LENGTH = 150  # leaves room for "/<store id>" within the column's 200
 
@@ -176,7 +176,7 @@ async def quote(
 ) -> Quote:
     """What ``lines`` would cost and who pays, with a reason for each line that cannot be
     ordered. Writes nothing (apart from auditing a refused permission)."""
-    person = await _person_for(actor, person_membership, Permission.VIEW_BUDGET)
+    person = await person_side(actor, person_membership, Permission.VIEW_BUDGET)
     return await _quote(actor, person, lines, policy or AccreditationPolicy())
 
 
@@ -187,13 +187,15 @@ async def place_order(
     *,
     idempotency_key: str | None,
     policy: AccreditationPolicy | None = None,
+    ordering: OrderingPolicy | None = None,
 ) -> PlacedOrders:
     """Place ``lines`` for the person: orders, bookings and holds in one transaction.
+    ``ordering``: the council's rules (how long the provider has to answer).
 
     Raises OrderRefused (reasons per line, nothing held), InvalidInput, NotFound (a person
     the actor may not see) or PermissionDenied (may see, may not spend).
     """
-    person = await _person_for(actor, person_membership, Permission.SPEND_BUDGET)
+    person = await person_side(actor, person_membership, Permission.SPEND_BUDGET)
     key = _clean_key(idempotency_key)
     tenant_id = person.tenant_id
     if key is not None and (done := await _already_placed(tenant_id, key, person)) is not None:
@@ -205,7 +207,9 @@ async def place_order(
     acting_as = await _acting_as(actor, person)
     try:
         async with in_transaction():
-            placed = await _write(actor, person, priced, acting_as, key)
+            placed = await _write(
+                actor, person, priced, acting_as, key, ordering or OrderingPolicy()
+            )
     except _LineFailed as failed:
         raise OrderRefused([failed.problem]) from failed.error
     except IntegrityError:
@@ -217,24 +221,6 @@ async def place_order(
 
 
 # --- permission -----------------------------------------------------------------------------
-
-
-async def _person_for(actor: Actor, person: Membership, permission: Permission) -> Membership:
-    """The person, if ``actor`` has ``permission`` for them; unseen people are NotFound."""
-    if (
-        actor.tenant is None
-        or person.tenant_id != actor.tenant.id  # type: ignore[attr-defined]
-        or Role.PERSON.value not in person.roles
-    ):
-        raise NotFound("no such person")
-    allowed = await person_permissions(actor, person)
-    if Permission.VIEW_PERSON not in allowed and permission not in allowed:
-        await refuse(actor, permission, f"person {person.id}")
-        raise NotFound("no such person")
-    if permission not in allowed:
-        raise await refuse(actor, permission, f"person {person.id}")
-    await person.fetch_related("user")
-    return person
 
 
 async def _acting_as(actor: Actor, person: Membership) -> ActingAs:
@@ -500,7 +486,12 @@ class _LineFailed(Exception):
 
 
 async def _write(
-    actor: Actor, person: Membership, priced: Quote, acting_as: ActingAs, key: str | None
+    actor: Actor,
+    person: Membership,
+    priced: Quote,
+    acting_as: ActingAs,
+    key: str | None,
+    ordering: OrderingPolicy,
 ) -> PlacedOrders:
     tenant_id = person.tenant_id  # type: ignore[attr-defined]
     budget = priced.budget
@@ -508,7 +499,7 @@ async def _write(
     for line in priced.lines:
         assert line.service is not None
         by_store[line.service.store_id].append(line)  # type: ignore[attr-defined]
-    respond_by = utcnow() + timedelta(hours=RESPONSE_HOURS)
+    respond_by = utcnow() + timedelta(hours=ordering.response_hours)
     placed_by = actor.membership or person
 
     # Orders first: a concurrent duplicate of the key fails here, before any money moves.
@@ -521,6 +512,7 @@ async def _write(
             person=person,
             placed_by=placed_by,
             acting_as=acting_as,
+            api_client_id=actor.api_client_id,
             budget_id=budget.id if budget else await _any_budget_id(person),
             store_id=store_id,
             respond_by=respond_by,
@@ -573,6 +565,8 @@ async def _write(
                 committed_pence=line.committed_pence,
             )
         )
+
+    await materialise_new_bookings(bookings, uk_today())
 
     for store_id, order in orders.items():
         store = by_store[store_id][0].store
@@ -630,36 +624,25 @@ async def _tell_everyone(
     what = "; ".join(_line_words(line) for line in lines)
     by = "" if order.acting_as == ActingAs.SELF else f" ({_by_words(actor, order)})"
     answer_by = uk_time_words(order.respond_by)
-    await Notification.create(
-        id=uuid.uuid4(),
-        tenant_id=tenant_id,
-        recipient=person,
-        kind="order_placed",
-        title=f"Your order from {store.name} has been sent",
-        body=(
-            f"{what}. {pounds(order.total_pence)} has been set aside from your budget. "
-            f"{store.name} has until {answer_by} to accept it."
-        ),
-        link=f"/orders/{order.id}",
+    await notify(
+        tenant_id,
+        person,
+        "order_placed",
+        f"Your order from {store.name} has been sent",
+        f"{what}. {pounds(order.total_pence)} has been set aside from your budget. "
+        f"{store.name} has until {answer_by} to accept it.",
+        f"/orders/{order.id}",
     )
-    team_users = await ProviderUser.filter(provider_id=store.provider_id).prefetch_related(  # type: ignore[attr-defined]
-        "user"
-    )
-    team = await Membership.filter(
-        tenant_id=tenant_id, user_id__in=[u.user_id for u in team_users] or [None]
-    )
-    for member in team:
-        await Notification.create(
-            id=uuid.uuid4(),
-            tenant_id=tenant_id,
-            recipient=member,
-            kind="order_received",
-            title=f"New order from {name}",
-            body=f"{what}{by}. Please accept or decline it by {answer_by}.",
-            link=f"/provider/orders/{order.id}",
+    for member in await provider_team(tenant_id, store):
+        await notify(
+            tenant_id,
+            member,
+            "order_received",
+            f"New order from {name}",
+            f"{what}{by}. Please accept or decline it by {answer_by}.",
+            f"/provider/orders/{order.id}",
         )
-    owners = [u.user.email for u in team_users if u.role == ProviderRole.OWNER and u.user.email]
-    for address in owners or ([store.email] if store.email else []):
+    for address in await provider_addresses(store):
         await queue_email(
             tenant_id,
             address,

@@ -6,6 +6,7 @@ import inspect
 
 from core.accreditation.policy import accreditation_policy
 from core.hooks import specs
+from core.orders.policy import ordering_policy
 from tests.factories import make_tenant
 from tests.support.jobs import run_queued_jobs
 from tests.support.plugins import RecordingPlugin
@@ -38,6 +39,8 @@ async def test_tenant_a_plugin_is_never_called_for_tenant_b(app, client_for, reg
             assert (await client_for(tenant).get(path)).status_code == 200
         # carepurse_accreditation_policy: how the marketplace decides who is listed.
         accreditation_policy(app.state.runtime.plugins_for(tenant))
+        # carepurse_ordering_policy: answer times, notice and auto-confirmation.
+        ordering_policy(app.state.runtime.plugins_for(tenant))
     await queue_todays_housekeeping()
     await queue_todays_monitoring()  # carepurse_monitoring_policy, from the daily job
     await run_queued_jobs(app)

@@ -59,6 +59,10 @@ class RecordingPlugin:
     def carepurse_accreditation_policy(self, tenant: Any) -> None:
         self._record("carepurse_accreditation_policy", tenant)
 
+    @hookimpl
+    def carepurse_ordering_policy(self, tenant: Any) -> None:
+        self._record("carepurse_ordering_policy", tenant)
+
 
 class ExplodingPlugin:
     """Raises in every hook: the host must log it and carry on."""

@@ -8,12 +8,13 @@ walk can put council B's tokens in council A's URLs.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from core.accreditation.models import Accreditation, Evidence, EvidenceKind
-from core.budgets.models import RecurringCommitment, Schedule
-from core.clock import utcnow
+from core.budgets.models import Budget, RecurringCommitment, Schedule
+from core.clock import uk_today, utcnow
 from core.directory.shapes import service_at_location_id
 from core.identity.models import (
     AccessKind,
@@ -33,6 +34,7 @@ from core.marketplace.models import (
     ProviderRole,
     ProviderUser,
     PublishStatus,
+    Review,
     Service,
     ServiceArea,
     ServiceCategory,
@@ -41,6 +43,20 @@ from core.marketplace.models import (
     UnmetNeed,
 )
 from core.oauth.services import create_client_as_operator
+from core.orders.models import (
+    BasketItem,
+    Booking,
+    BookingKind,
+    BookingSession,
+    BulkRun,
+    ChangeProposal,
+    Delivery,
+    Enquiry,
+    EnquiryMessage,
+    Notification,
+    Order,
+    SessionStatus,
+)
 from core.runtime import Runtime
 from tenants.logo import upload_logo
 from tenants.models import Tenant
@@ -147,7 +163,9 @@ async def make_marketplace(tenant: Tenant, prefix: str, person: Membership) -> d
     need = await UnmetNeed.create(
         tenant_id=tenant.id, membership=person, words=f"{prefix}secret horse riding"
     )
+    orders = await make_orders(tenant, prefix, person, owner, service)
     return {
+        **orders,
         "provider_id": str(provider.id),
         "store_id": str(store.id),
         "store_slug": store.slug,
@@ -161,6 +179,123 @@ async def make_marketplace(tenant: Tenant, prefix: str, person: Membership) -> d
         "category_code": category.code,
         "need_id": str(need.id),
         "photo_id": "00000000-0000-0000-0000-000000000001",
+    }
+
+
+async def make_orders(
+    tenant: Tenant, prefix: str, person: Membership, owner: Membership, service: Service
+) -> dict[str, str]:
+    """An order with a booking, a delivered visit, a proposed change, a review, an enquiry,
+    a bulk run, a notice and a basket item, made directly (the services are tested
+    elsewhere)."""
+    budget = await Budget.filter(person_id=person.id).first()
+    assert budget is not None
+    now = utcnow()
+    order = await Order.create(
+        id=uuid.uuid4(),
+        tenant_id=tenant.id,
+        person=person,
+        placed_by=person,
+        budget=budget,
+        store_id=service.store_id,  # type: ignore[attr-defined]
+        respond_by=now + timedelta(days=2),
+        total_pence=2_000,
+    )
+    booking = await Booking.create(
+        id=uuid.uuid4(),
+        tenant_id=tenant.id,
+        order=order,
+        service=service,
+        kind=BookingKind.ONE_OFF,
+        unit=service.unit,
+        unit_price_pence=2_000,
+        starts_on=uk_today(),
+        ends_on=uk_today(),
+        start_time="10:00",
+        end_time="11:00",
+        committed_pence=2_000,
+    )
+    session = await BookingSession.create(
+        id=uuid.uuid4(),
+        tenant_id=tenant.id,
+        booking=booking,
+        local_date=uk_today(),
+        starts_at=now - timedelta(hours=2),
+        ends_at=now - timedelta(hours=1),
+        amount_pence=2_000,
+        status=SessionStatus.DELIVERED,
+    )
+    delivery = await Delivery.create(
+        id=uuid.uuid4(),
+        tenant_id=tenant.id,
+        session=session,
+        worker_name=f"{prefix.title()}secret Worker",
+        started_at=session.starts_at,
+        ended_at=session.ends_at,
+        recorded_by=owner,
+    )
+    proposal = await ChangeProposal.create(
+        id=uuid.uuid4(),
+        tenant_id=tenant.id,
+        booking=booking,
+        proposed_by=owner,
+        new_start_time="14:00",
+        new_end_time="15:00",
+        message=f"{prefix.title()}secret afternoon",
+    )
+    review = await Review.create(
+        tenant_id=tenant.id, service=service, author=person, rating=4, text="Kind and on time"
+    )
+    enquiry = await Enquiry.create(
+        id=uuid.uuid4(),
+        tenant_id=tenant.id,
+        service=service,
+        store_id=service.store_id,  # type: ignore[attr-defined]
+        person=person,
+        started_by=person,
+        subject=f"{prefix.title()}secret question",
+    )
+    await EnquiryMessage.create(
+        tenant_id=tenant.id, enquiry=enquiry, author=person, body="Do you work weekends?"
+    )
+    run = await BulkRun.create(
+        id=uuid.uuid4(),
+        tenant_id=tenant.id,
+        broker=person,
+        service=service,
+        on_date=uk_today(),
+        start_time="10:00",
+        end_time="11:00",
+    )
+    notice = await Notification.create(
+        id=uuid.uuid4(),
+        tenant_id=tenant.id,
+        recipient=person,
+        kind="order_placed",
+        title="Your order has been sent",
+    )
+    item = await BasketItem.create(
+        id=uuid.uuid4(),
+        tenant_id=tenant.id,
+        person=person,
+        added_by=person,
+        service=service,
+        on_date=uk_today() + timedelta(days=3),
+        start_time="10:00",
+        end_time="11:00",
+        unit_price_pence=2_000,
+    )
+    return {
+        "order_id": str(order.id),
+        "booking_id": str(booking.id),
+        "session_id": str(session.id),
+        "delivery_id": str(delivery.id),
+        "proposal_id": str(proposal.id),
+        "review_id": str(review.id),
+        "enquiry_id": str(enquiry.id),
+        "run_id": str(run.id),
+        "notification_id": str(notice.id),
+        "item_id": str(item.id),
     }
 
 
@@ -263,5 +398,8 @@ async def make_council(runtime: Runtime, prefix: str) -> Council:
         f"{prefix.title()}secret insurance",
         f"{prefix.title()}secret cafes",
         f"{prefix}secret horse riding",
+        f"{prefix.title()}secret Worker",
+        f"{prefix.title()}secret afternoon",
+        f"{prefix.title()}secret question",
     ]
     return council

@@ -22,7 +22,8 @@ from core.ledger.verify import verify_ledger
 from core.marketplace.models import ProviderRole, ProviderUser
 from core.orders.errors import OrderRefused, ProblemKind
 from core.orders.models import ActingAs, Booking, BookingKind, Notification, Order
-from core.orders.placement import RESPONSE_HOURS, OrderLine, place_order, quote
+from core.orders.placement import OrderLine, place_order, quote
+from core.orders.policy import OrderingPolicy
 from core.orders.recurrence import Recurrence
 from core.outbox.models import OutboxMessage
 from tests.factories import make_tenant
@@ -101,17 +102,17 @@ async def test_one_off_order_holds_the_money_and_tells_everyone():
     )
     before = utcnow()
     placed = await place_order(
-        as_member(person), person, [one_visit(service)], idempotency_key=None
+        as_member(person),
+        person,
+        [one_visit(service)],
+        idempotency_key=None,
+        ordering=OrderingPolicy(response_hours=30),
     )
     [order] = placed.orders
     [booking] = placed.bookings
     assert order.acting_as == ActingAs.SELF and order.placed_by_id == person.id  # type: ignore[attr-defined]
     assert order.total_pence == 4_000 and order.store_id == store.id  # type: ignore[attr-defined]
-    assert (
-        timedelta(hours=RESPONSE_HOURS)
-        <= order.respond_by - before
-        < timedelta(hours=RESPONSE_HOURS, minutes=1)
-    )
+    assert timedelta(hours=30) <= order.respond_by - before < timedelta(hours=30, minutes=1)
     assert booking.kind == BookingKind.ONE_OFF and booking.committed_pence == 4_000
     [hold] = await pending_holds(budget)
     assert booking.hold_id == hold.id and booking.stream_id == hold.stream_id  # type: ignore[attr-defined]
