@@ -46,6 +46,7 @@ from core.orders import (
     feedback_routes,
     notification_routes,
     order_routes,
+    provider_clients_routes,
     provider_order_routes,
 )
 from core.people import routes as people_routes
@@ -162,6 +163,7 @@ def create_app(
                 *enquiry_routes.routes,
                 *bulk_routes.routes,
                 *feedback_routes.routes,
+                *provider_clients_routes.routes,
                 Mount("/api/v1", routes=api_v1_routes),
             ]
         ),

@@ -21,6 +21,7 @@ from core.identity.operators import add_member_as_operator
 from core.runtime import Runtime
 from tenants import services
 from tenants.demo_market import seed_marketplace
+from tenants.demo_orders import seed_orders
 from tenants.logo import upload_logo
 from tenants.models import Tenant
 
@@ -197,4 +198,9 @@ async def _create(runtime: Runtime, council: DemoCouncil) -> Tenant:
     if "council_officer" in members:
         # Providers, services, reviews, accreditation and the community directory.
         await seed_marketplace(runtime, tenant, members["council_officer"], DEMO_PASSWORD)
+    if {"council_officer", "person", "broker"} <= set(members):
+        # Orders, a delivery to confirm, a question to a provider, a broker's caseload.
+        await seed_orders(
+            runtime, tenant, members["council_officer"], members["person"], members["broker"]
+        )
     return await Tenant.get(id=tenant.id)

@@ -16,8 +16,9 @@ from core.housekeeping.services import ACTOR_NAME, run_daily_housekeeping
 from core.monitoring.jobs import ACTOR_NAME as EVALUATE_EXCEPTIONS
 from core.monitoring.jobs import run_monitoring
 from core.orders.jobs import ACTOR_NAME as MATERIALISE_SESSIONS
+from core.orders.jobs import AUTO_CONFIRM_ACTOR_NAME as AUTO_CONFIRM_DELIVERIES
 from core.orders.jobs import EXPIRY_ACTOR_NAME as EXPIRE_ORDERS
-from core.orders.jobs import run_materialisation, run_order_expiry
+from core.orders.jobs import run_auto_confirmation, run_materialisation, run_order_expiry
 from workers import runtime
 from workers.registry import job
 
@@ -60,6 +61,11 @@ async def materialise_sessions(tenant_id: int, run_date: str) -> None:
 @job(actor_name=EXPIRE_ORDERS, queue_name="orders", max_retries=5, min_backoff=30_000)
 async def expire_orders(tenant_id: int, run_at: str) -> None:
     await run_order_expiry(tenant_id, datetime.fromisoformat(run_at))
+
+
+@job(actor_name=AUTO_CONFIRM_DELIVERIES, queue_name="orders", max_retries=5, min_backoff=30_000)
+async def auto_confirm_deliveries(tenant_id: int, run_date: str) -> None:
+    await run_auto_confirmation(runtime.current().core, tenant_id, date.fromisoformat(run_date))
 
 
 @job(actor_name=IMPORT_DIRECTORY, queue_name="directory", max_retries=3, min_backoff=60_000)

@@ -21,7 +21,11 @@ from core.clock import uk_today, utcnow
 from core.housekeeping.services import schedule_daily_housekeeping
 from core.identity.cleanup import prune_platform_leftovers
 from core.monitoring.jobs import schedule_monitoring_runs
-from core.orders.jobs import schedule_materialisation, schedule_order_expiry
+from core.orders.jobs import (
+    schedule_auto_confirmation,
+    schedule_materialisation,
+    schedule_order_expiry,
+)
 from core.settings import UK_TIMEZONE, Settings
 from workers.relay import OutboxRelay
 
@@ -33,6 +37,8 @@ MONITORING_HOUR = 6
 ACCREDITATION_HOUR = 5
 # Recurring bookings become sessions (eight weeks ahead) before the working day starts.
 MATERIALISE_HOUR, MATERIALISE_MINUTE = 4, 30
+# Deliveries nobody disputed in the council's days count as confirmed, before invoicing.
+AUTO_CONFIRM_HOUR, AUTO_CONFIRM_MINUTE = 5, 30
 # Orders the provider did not answer in time lapse (and release their money) every hour.
 ORDER_EXPIRY_MINUTE = 5
 CATCH_UP_DELAY = timedelta(minutes=15)
@@ -74,6 +80,14 @@ async def queue_todays_accreditation_checks(relay: OutboxRelay | None = None) ->
 async def queue_todays_materialisation(relay: OutboxRelay | None = None) -> int:
     queued = await schedule_materialisation(uk_today())
     logger.info("queued session materialisation for %d council(s)", queued)
+    if relay is not None:
+        relay.wake()
+    return queued
+
+
+async def queue_todays_auto_confirmation(relay: OutboxRelay | None = None) -> int:
+    queued = await schedule_auto_confirmation(uk_today())
+    logger.info("queued delivery auto-confirmation for %d council(s)", queued)
     if relay is not None:
         relay.wake()
     return queued
@@ -151,6 +165,17 @@ def build_scheduler(settings: Settings, relay: OutboxRelay | None) -> AsyncIOSch
         max_instances=1,
         misfire_grace_time=6 * 3600,
         **catch_up_after(MATERIALISE_HOUR, datetime.now(UK_TIMEZONE)),
+    )
+    scheduler.add_job(
+        queue_todays_auto_confirmation,
+        CronTrigger(hour=AUTO_CONFIRM_HOUR, minute=AUTO_CONFIRM_MINUTE, timezone=UK_TIMEZONE),
+        kwargs={"relay": relay},
+        id="auto-confirm-deliveries",
+        name="Confirm each council's deliveries nobody disputed in time",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=6 * 3600,
+        **catch_up_after(AUTO_CONFIRM_HOUR, datetime.now(UK_TIMEZONE)),
     )
     scheduler.add_job(
         queue_order_expiry,

@@ -39,7 +39,7 @@ from tortoise.transactions import in_transaction
 
 from core.api.errors import answer
 from core.api.models import IdempotencyRecord
-from core.api.openapi import header_parameter
+from core.api.openapi import Operation, header_parameter
 from core.api.problem import PROBLEM_MEDIA_TYPE, problem
 from core.clock import utcnow
 from core.errors import FieldProblem
@@ -62,6 +62,34 @@ PARAMETER = header_parameter(
     type="string",
     maxLength=MAX_KEY_LENGTH,
 )
+
+
+def operation(
+    method: str,
+    path: str,
+    operation_id: str,
+    summary: str,
+    description: str,
+    response_model: type[Any],
+    problems: tuple[int, ...],
+    tags: tuple[str, ...],
+    **extra: Any,
+) -> Operation:
+    """An API operation; every POST documents (and its handler honours) ``Idempotency-Key``."""
+    if method == "POST":
+        extra.setdefault("parameters", (PARAMETER,))
+        description += " Honours `Idempotency-Key`."
+    return Operation(
+        method=method,
+        path=path,
+        operation_id=operation_id,
+        summary=summary,
+        description=description,
+        response_model=response_model,
+        tags=tags,
+        problems=problems,
+        **extra,
+    )
 
 
 class _ClaimLost(Exception):

@@ -557,34 +557,11 @@ _PAGING = (
     query_parameter("limit", f"How many (1-{MAX_PAGE}, default 50)", type="integer"),
     query_parameter("cursor", "From the previous page's `next`"),
 )
-_KEY = (idempotency.PARAMETER,)
 _TAGS = ("budgets",)
 
 
-def _op(
-    method: str,
-    path: str,
-    operation_id: str,
-    summary: str,
-    description: str,
-    response_model: type[BaseModel],
-    problems: tuple[int, ...],
-    **extra: Any,
-) -> Operation:
-    if method == "POST":
-        extra.setdefault("parameters", _KEY)
-        description += " Honours `Idempotency-Key`."
-    return Operation(
-        method=method,
-        path=path,
-        operation_id=operation_id,
-        summary=summary,
-        description=description,
-        response_model=response_model,
-        tags=extra.pop("tags", _TAGS),
-        problems=problems,
-        **extra,
-    )
+def _op(*args: Any, **extra: Any) -> Operation:
+    return idempotency.operation(*args, tags=extra.pop("tags", _TAGS), **extra)
 
 
 _READ_PROBLEMS = (401, 403, 404)

@@ -35,6 +35,12 @@ SECTIONS = (
         Permission.MANAGE_MARKET,
     ),
     Section(
+        "Reviews",
+        "/council/reviews",
+        "Recent reviews of services; hide one that breaks the council's rules.",
+        Permission.MANAGE_MARKET,
+    ),
+    Section(
         "Community directory",
         "/council/directory",
         "Import free community services from an Open Referral UK feed.",

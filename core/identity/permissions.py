@@ -49,7 +49,8 @@ async def require_council(actor: Actor, permission: Permission) -> Membership | 
     role; it has no membership, so ``None`` is returned for it.
     """
     if actor.is_api_client:
-        if SCOPE_FOR.get(permission) in actor.scopes:
+        # A provider's own system never holds a council-wide permission (ADR 0018).
+        if not actor.is_provider_system and SCOPE_FOR.get(permission) in actor.scopes:
             return None
         raise await refuse(actor, permission, "API scope")
     membership = require_member(actor)

@@ -700,7 +700,7 @@ async def ratings(service_ids: Iterable[Any]) -> dict[Any, tuple[float, int]]:
     if not ids:
         return {}
     rows = (
-        await Review.filter(service_id__in=ids)
+        await Review.filter(service_id__in=ids, hidden_at__isnull=True)
         .group_by("service_id")
         .annotate(total=Sum("rating"), count=Count("id"))
         .values("service_id", "total", "count")

@@ -41,6 +41,8 @@ from core.marketplace.categories import COMMON_TAXONOMIES, add_category, kinds_o
 from core.marketplace.districts import district_or_none
 from core.marketplace.images import MAX_PHOTO_BYTES
 from core.marketplace.models import PublishStatus, Service, ServiceArea, Store, Visibility
+from core.orders.basket import add_form_for
+from core.orders.feedback import shown_reviews
 from core.postcodes import parse_district
 from core.web.forms import actor_of, field_errors, form_values, see_other, signed_in
 from core.web.responses import render, runtime_of
@@ -417,6 +419,8 @@ async def show_service(request: Request) -> Response:
         manages=manages,
         public=visible,
         status_words=STATUS_WORDS,
+        reviews=await shown_reviews(actor.tenant.id, service.id),
+        basket_form=await add_form_for(actor, service, "" if errors else (district or "")),
     )
 
 

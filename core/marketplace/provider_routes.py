@@ -38,6 +38,7 @@ from core.marketplace import providers, stores
 from core.marketplace.images import MAX_PHOTO_BYTES, THUMBNAIL_WIDTH
 from core.marketplace.models import PublishStatus, Service, Store, StoreTier
 from core.marketplace.visibility import visible_services
+from core.orders.provider_counts import waiting_work
 from core.people.services import SIGN_UP_REFUSAL, SignUpThrottled
 from core.web.forms import actor_of, field_errors, form_values, see_other, signed_in
 from core.web.identity import client_ip
@@ -338,6 +339,7 @@ async def _home(request: Request, status: int = 200, **values: Any) -> Response:
         services_live=await services.filter(status=PublishStatus.LIVE).count(),
         case_studies=len(await stores.case_studies_of(store)),
         photos=len(await stores.photos_of(store)),
+        work=await waiting_work(store),
         notice=_notice(request),
         **values,
     )

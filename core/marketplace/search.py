@@ -383,12 +383,14 @@ def build_search_sql(plan: SearchPlan) -> tuple[str, list[Any]]:
     if needs_ratings and postgres:
         joins.append(
             "LEFT JOIN LATERAL (SELECT round(avg(rv.rating)::numeric, 1)::float8 AS average, "
-            "count(*) AS reviews FROM review rv WHERE rv.service_id = s.id) AS r ON TRUE"
+            "count(*) AS reviews FROM review rv WHERE rv.service_id = s.id "
+            "AND rv.hidden_at IS NULL) AS r ON TRUE"
         )
     elif needs_ratings:
         joins.append(
             "LEFT JOIN (SELECT service_id, round(avg(rating), 1) AS average, count(*) AS reviews "
-            f"FROM review WHERE tenant_id = {tenant} GROUP BY service_id) AS r "
+            f"FROM review WHERE tenant_id = {tenant} AND hidden_at IS NULL GROUP BY service_id) "
+            "AS r "
             "ON r.service_id = s.id"
         )
     if query.min_rating is not None:
@@ -650,7 +652,7 @@ async def service_ratings(service_ids: Sequence[Any]) -> dict[str, tuple[float, 
     average = "round(avg(rating)::numeric, 1)::float8" if postgres else "round(avg(rating), 1)"
     rows = await client.execute_query_dict(
         f"SELECT service_id, {average} AS average, count(*) AS reviews FROM review "
-        f"WHERE service_id IN ({ids}) GROUP BY service_id",
+        f"WHERE service_id IN ({ids}) AND hidden_at IS NULL GROUP BY service_id",
         p.values,
     )
     return {str(row["service_id"]): (float(row["average"]), int(row["reviews"])) for row in rows}

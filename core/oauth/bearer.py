@@ -8,7 +8,7 @@ once rather than when they expire.
 from __future__ import annotations
 
 from core.identity.actor import Actor
-from core.oauth.services import note_use, usable_client
+from core.oauth.services import PROVIDER_SCOPES, note_use, usable_client
 from core.oauth.tokens import InvalidToken, verify
 from core.settings import Settings
 from tenants.models import Tenant
@@ -29,12 +29,15 @@ async def authenticate_bearer(
     if client is None:
         raise InvalidToken("the client was revoked")
     await note_use(client)
+    allowed = frozenset(client.scopes)
+    if client.provider_id is not None:  # type: ignore[attr-defined]
+        allowed &= frozenset(PROVIDER_SCOPES)  # never a council scope (ADR 0018)
     return Actor(
         tenant=tenant,
         api_client_name=client.name,
         api_client_id=client.id,
         api_provider_id=client.provider_id,  # type: ignore[attr-defined]
         # A token never carries more than its client is allowed now.
-        scopes=verified.scopes & frozenset(client.scopes),
+        scopes=verified.scopes & allowed,
         ip=ip,
     )

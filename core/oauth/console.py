@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,6 +16,7 @@ from starlette.routing import Route
 
 from core.api.scopes import SCOPES
 from core.errors import InvalidInput
+from core.marketplace.models import Provider
 from core.oauth import services
 from core.oauth.models import ApiClient
 from core.oauth.tokens import council_origin
@@ -45,9 +47,11 @@ class ClientRow:
     last_used: str
     revoked: str
     revoke_href: str
+    # The provider whose own system this is; empty for the council's partner systems.
+    provider: str = ""
 
     @classmethod
-    def of(cls, client: ApiClient) -> ClientRow:
+    def of(cls, client: ApiClient, provider: str = "") -> ClientRow:
         return cls(
             name=client.name,
             client_id=client.client_id,
@@ -56,7 +60,22 @@ class ClientRow:
             last_used=uk_datetime(client.last_used_at) or "Never",
             revoked=uk_datetime(client.revoked_at),
             revoke_href=f"{BASE}/{client.client_id}/revoke",
+            provider=provider,
         )
+
+
+async def provider_names(clients: list[ApiClient]) -> dict[UUID, str]:
+    """Names of the providers owning these clients, so an admin can tell a provider's own
+    system from the council's partner systems (one query, whatever the number of clients)."""
+    ids = {client.provider_id for client in clients if client.provider_id}  # type: ignore[attr-defined]
+    if not ids:
+        return {}
+    return dict(await Provider.filter(id__in=ids).values_list("id", "name"))
+
+
+async def council_row(client: ApiClient) -> ClientRow:
+    names = await provider_names([client])
+    return ClientRow.of(client, names.get(client.provider_id, ""))  # type: ignore[attr-defined]
 
 
 def token_url(request: Request) -> str:
@@ -66,6 +85,7 @@ def token_url(request: Request) -> str:
 @signed_in
 async def clients_page(request: Request) -> Response:
     clients = await services.list_clients(actor_of(request))
+    names = await provider_names(clients)
     just_revoked = request.query_params.get("revoked")
     revoked = next(
         (c for c in clients if c.client_id == just_revoked and c.revoked_at is not None), None
@@ -74,7 +94,7 @@ async def clients_page(request: Request) -> Response:
         request,
         "council/api_clients/list.html",
         "API clients",
-        clients=[ClientRow.of(c) for c in clients],
+        clients=[ClientRow.of(c, names.get(c.provider_id, "")) for c in clients],  # type: ignore[attr-defined]
         revoked=revoked,
     )
 
@@ -133,7 +153,7 @@ async def revoke_form(request: Request) -> Response:
         request,
         "council/api_clients/revoke.html",
         f"Revoke {client.name}",
-        client=ClientRow.of(client),
+        client=await council_row(client),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -35,6 +36,9 @@ NAME_MAX_LENGTH = 120
 # last_used_at is a hint for admins ("is anything still using this?"), not a log:
 # written at most this often, not on every API call.
 TOUCH_EVERY = timedelta(minutes=1)
+
+# All a provider's own system may ever do (ADR 0018): never a council scope.
+PROVIDER_SCOPES = ("orders:read", "orders:write", "deliveries:write")
 
 # Who did it when the platform operator runs ``carepurse client ...``.
 OPERATOR = SystemActor(audit_label="Platform operator (command line)")
@@ -71,8 +75,11 @@ def check_scopes(scopes: Iterable[str]) -> list[str]:
     return [scope for scope in SCOPES if scope in wanted]
 
 
-def _check(name: str, scopes: Iterable[str]) -> tuple[str, list[str]]:
-    """Both fields checked, so a form shows every problem at once."""
+def _check(
+    name: str, scopes: Iterable[str], *, for_provider: bool = False
+) -> tuple[str, list[str]]:
+    """Both fields checked, so a form shows every problem at once. A provider's system may
+    hold only :data:`PROVIDER_SCOPES`."""
     problems: list[FieldProblem] = []
     checked_name, checked_scopes = "", []
     try:
@@ -83,6 +90,9 @@ def _check(name: str, scopes: Iterable[str]) -> tuple[str, list[str]]:
         checked_scopes = check_scopes(scopes)
     except InvalidInput as error:
         problems += error.problems
+    if for_provider and (council := [s for s in checked_scopes if s not in PROVIDER_SCOPES]):
+        listed = ", ".join(repr(scope) for scope in council)
+        problems.append(FieldProblem("scopes", f"A provider's system may not have {listed}"))
     if problems:
         raise InvalidInput("the API client was not created", problems)
     return checked_name, checked_scopes
@@ -101,8 +111,10 @@ async def _create(
     scopes: Iterable[str],
     created_by: User | None,
     auditor: Auditable,
+    provider: Any = None,
 ) -> tuple[ApiClient, str]:
-    checked_name, checked_scopes = _check(name, scopes)
+    """``provider`` set: the provider's own system (ADR 0018), limited to its scopes."""
+    checked_name, checked_scopes = _check(name, scopes, for_provider=provider is not None)
     secret = new_secret()
     async with in_transaction():
         client = await ApiClient.create(
@@ -112,7 +124,11 @@ async def _create(
             secret_hash=secret_digest(secret),
             scopes=checked_scopes,
             created_by=created_by,
+            provider=provider,
         )
+        details: dict[str, Any] = {"scopes": checked_scopes}
+        if provider is not None:
+            details["provider_id"] = str(provider.id)
         await record(
             tenant.id,
             AuditAction.API_CLIENT_CREATED,
@@ -120,7 +136,7 @@ async def _create(
             target_type="api_client",
             target_id=client.client_id,
             target_label=client.name,
-            details={"scopes": checked_scopes},
+            details=details,
         )
     return client, secret
 
@@ -132,10 +148,50 @@ async def create_client(actor: Actor, name: str, scopes: Iterable[str]) -> tuple
 
 
 async def create_client_as_operator(
-    tenant: Tenant, name: str, scopes: Iterable[str]
+    tenant: Tenant, name: str, scopes: Iterable[str], provider: Any = None
 ) -> tuple[ApiClient, str]:
-    """The platform operator's way in (``carepurse client create``): no member needed."""
-    return await _create(tenant, name, scopes, None, OPERATOR)
+    """The platform operator's way in (``carepurse client create``): no member needed.
+    ``provider``: make it that provider's own system instead of a council partner's."""
+    return await _create(tenant, name, scopes, None, OPERATOR, provider)
+
+
+# --- a provider's own systems (ADR 0018) ----------------------------------------------
+
+
+async def require_provider_owner(actor: Actor) -> Any:
+    """The store the actor owns here (an owner of its provider's team); else refused."""
+    from core.marketplace.providers import OWNERS, console_store
+
+    store, _ = await console_store(actor, OWNERS)
+    return store
+
+
+async def create_provider_client(
+    actor: Actor, name: str, scopes: Iterable[str]
+) -> tuple[ApiClient, str]:
+    """A client for the owner's provider in this council; the secret is returned once."""
+    store = await require_provider_owner(actor)
+    assert actor.tenant is not None
+    provider = await store.provider
+    return await _create(actor.tenant, name, scopes, actor.user, actor, provider)
+
+
+async def list_provider_clients(actor: Actor) -> list[ApiClient]:
+    """The owner's provider's clients in this council (never the council's own)."""
+    store = await require_provider_owner(actor)
+    return _in_display_order(
+        await ApiClient.filter(tenant_id=store.tenant_id, provider_id=store.provider_id)
+    )
+
+
+async def revoke_provider_client(actor: Actor, client_id: str) -> ApiClient:
+    """Revoke one of the owner's provider's clients; any other is not found."""
+    store = await require_provider_owner(actor)
+    assert actor.tenant is not None
+    client = await _find(actor.tenant, client_id)
+    if client.provider_id != store.provider_id:  # type: ignore[attr-defined]
+        raise NotFound("no such API client")
+    return await _revoke(actor.tenant, client_id, actor)
 
 
 def _in_display_order(clients: list[ApiClient]) -> list[ApiClient]:

@@ -29,7 +29,8 @@ from core.ledger.holds import void_hold
 from core.ledger.models import Hold
 from core.ledger.money import pounds
 from core.marketplace.models import Store
-from core.marketplace.providers import EDITORS, require_provider
+from core.marketplace.providers import EDITORS
+from core.orders.access import require_store
 from core.orders.models import (
     Booking,
     BookingSession,
@@ -154,7 +155,8 @@ async def expire_orders(tenant_id: int, now: datetime) -> dict[str, Any]:
 
 
 async def _order_to_decide(actor: Actor, order_id: Any) -> Order:
-    """The order, if the actor is an owner or manager of its provider's team here."""
+    """The order, if the actor is an owner or manager of its provider's team here, or
+    that provider's own system (an API client tied to it)."""
     uid = parse_uuid(order_id)
     if actor.tenant is None or uid is None:
         raise NotFound("no such order")
@@ -164,7 +166,7 @@ async def _order_to_decide(actor: Actor, order_id: Any) -> Order:
     if order is None:
         raise NotFound("no such order")
     store: Store = order.store
-    await require_provider(actor, store, EDITORS)
+    await require_store(actor, store, EDITORS)
     return order
 
 

@@ -196,7 +196,7 @@ async def place_order(
     the actor may not see) or PermissionDenied (may see, may not spend).
     """
     person = await person_side(actor, person_membership, Permission.SPEND_BUDGET)
-    key = _clean_key(idempotency_key)
+    key = clean_key(idempotency_key)
     tenant_id = person.tenant_id
     if key is not None and (done := await _already_placed(tenant_id, key, person)) is not None:
         return done
@@ -243,7 +243,7 @@ async def _quote(
     actor: Actor, person: Membership, lines: Sequence[OrderLine], policy: AccreditationPolicy
 ) -> Quote:
     today = uk_today()
-    _check_shape(lines, today)
+    check_shape(lines, today)
     tenant_id = person.tenant_id  # type: ignore[attr-defined]
     budget = await _current_budget(tenant_id, person, today)
     streams: list[FundingStream] = (
@@ -297,7 +297,7 @@ async def _quote(
     return Quote(person=person, budget=budget, lines=quoted, available_pence=available)
 
 
-def _check_shape(lines: Sequence[OrderLine], today: date) -> None:
+def check_shape(lines: Sequence[OrderLine], today: date) -> None:
     """Refuse malformed requests (a form or program error), naming every bad field."""
     problems: list[FieldProblem] = []
     if not lines:
@@ -677,7 +677,7 @@ async def _already_placed(tenant_id: int, key: str, person: Membership) -> Place
 # --- words ----------------------------------------------------------------------------------
 
 
-def _clean_key(key: str | None) -> str | None:
+def clean_key(key: str | None) -> str | None:
     if key is None:
         return None
     key = key.strip()

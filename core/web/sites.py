@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.api.problem import problem, wants_problem_json
+from core.orders.inbox import unread_for_header
 from core.web.identity import identify
 from core.web.responses import render, runtime_of
 from tenants.resolution import SiteKind, resolve_host
@@ -82,5 +83,6 @@ class SiteDispatcher:
             return
         state["tenant"] = tenant
         state["plugins"] = runtime.plugins_for(tenant)
-        state["actor"] = await identify(scope, tenant, runtime)
+        state["actor"] = actor = await identify(scope, tenant, runtime)
+        state["unread_notices"] = await unread_for_header(scope, actor)
         await self.tenant_app(scope, receive, send)

@@ -56,7 +56,7 @@ async def test_person_invites_family_who_accepts_and_sees_their_page_read_only(
         await nina.wait_for_load_state()
         assert await nina.get_by_text("You have accepted the invitation").is_visible()
         await assert_accessible(nina)
-        await nina.get_by_role("link", name="Dora Wilkins").click()
+        await nina.get_by_role("link", name="Dora Wilkins", exact=True).click()
         await assert_accessible(nina)
         assert await nina.get_by_text("You can see this page but not change anything").is_visible()
         assert await nina.get_by_role("link", name="Invite someone").count() == 0
