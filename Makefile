@@ -53,6 +53,7 @@ format: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.orders
 
 # Write a new migration after changing models: make migrations NAME=add_something
 migrations: install

@@ -6,6 +6,9 @@ support) are reported as NotFound, so existence never leaks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from core.audit.actions import AuditAction
 from core.audit.services import record
 from core.clock import uk_today
@@ -74,25 +77,53 @@ async def active_access(person: Membership, grantee: Membership) -> PersonAccess
 
 async def person_permissions(actor: Actor, person: Membership) -> frozenset[Permission]:
     """What ``actor`` may do for ``person``: council role, self, or circle/broker access."""
-    if actor.tenant is None or person.tenant_id != actor.tenant.id:
-        return frozenset()
+    return (await people_permissions(actor, [person]))[person.id]
+
+
+async def people_permissions(
+    actor: Actor, people: Sequence[Membership]
+) -> dict[Any, frozenset[Permission]]:
+    """:func:`person_permissions` for many people, by person id, with one query for the
+    actor's grants from all of them (a broker's lists name many people)."""
+    if actor.tenant is None:
+        return {person.id: frozenset() for person in people}
+    here = [person for person in people if person.tenant_id == actor.tenant.id]  # type: ignore[attr-defined]
+    found: dict[Any, frozenset[Permission]] = {person.id: frozenset() for person in people}
     if actor.is_provider_system:
-        return frozenset()  # a provider's system acts for its stores, not for people
+        return found  # a provider's system acts for its stores, not for people
     if actor.is_api_client:
-        return frozenset(
+        scoped = frozenset(
             p
             for p, scope in SCOPE_FOR.items()
             if scope in actor.scopes and p in PERSON_LEVEL[AccessLevel.MANAGE]
         )
-    if actor.membership is None or actor.membership.status != MembershipStatus.ACTIVE:
-        return frozenset()
-    granted = set(actor.council_permissions) & set(PERSON_LEVEL[AccessLevel.MANAGE])
-    if person.id == actor.membership.id and Role.PERSON in actor.roles:
-        granted |= PERSON_LEVEL[AccessLevel.MANAGE]
-    access = await active_access(person, actor.membership)
-    if access is not None:
-        granted |= PERSON_LEVEL[access.access]
-    return frozenset(granted)
+        return found | {person.id: scoped for person in here}
+    member = actor.membership
+    if member is None or member.status != MembershipStatus.ACTIVE:
+        return found
+    today = uk_today()
+    grants: dict[Any, list[PersonAccess]] = {}
+    for grant in await PersonAccess.filter(
+        tenant_id=actor.tenant.id,
+        person_id__in=[person.id for person in here] or [None],
+        grantee_id=member.id,
+        revoked_at__isnull=True,
+    ):
+        if grant.expires_on is None or grant.expires_on >= today:
+            grants.setdefault(grant.person_id, []).append(grant)  # type: ignore[attr-defined]
+    council = set(actor.council_permissions) & set(PERSON_LEVEL[AccessLevel.MANAGE])
+    for person in here:
+        granted = set(council)
+        if person.id == member.id and Role.PERSON in actor.roles:
+            granted |= PERSON_LEVEL[AccessLevel.MANAGE]
+        # Manage beats review when a member holds both.
+        best = max(
+            grants.get(person.id, []), key=lambda g: g.access == AccessLevel.MANAGE, default=None
+        )
+        if best is not None:
+            granted |= PERSON_LEVEL[best.access]
+        found[person.id] = frozenset(granted)
+    return found
 
 
 async def get_person(actor: Actor, person_id: object) -> Membership:

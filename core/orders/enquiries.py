@@ -24,7 +24,12 @@ from core.clock import utcnow
 from core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from core.identity.actor import Actor
 from core.identity.models import Membership, Role
-from core.identity.permissions import PermissionDenied, person_permissions, require_member
+from core.identity.permissions import (
+    PermissionDenied,
+    people_permissions,
+    person_permissions,
+    require_member,
+)
 from core.identity.roles import Permission
 from core.ids import parse_uuid
 from core.marketplace.models import Service, Store
@@ -205,11 +210,8 @@ async def enquiries_for_person(actor: Actor, person: Membership | None = None) -
     found = list(
         await query.order_by("-updated_at").prefetch_related("store", "service", "person__user")
     )
-    allowed: list[Enquiry] = []
-    for enquiry in found:
-        if await _person_access(actor, enquiry.person) is not None:
-            allowed.append(enquiry)
-    return allowed
+    seen = await _people_access(actor, [enquiry.person for enquiry in found])
+    return [enquiry for enquiry in found if seen[enquiry.person.id] is not None]
 
 
 async def enquiries_for_store(actor: Actor, store: Store | None = None) -> list[Enquiry]:
@@ -269,12 +271,23 @@ async def _provider_access(actor: Actor, store: Store) -> tuple[Side, bool] | No
 
 
 async def _person_access(actor: Actor, person: Membership) -> tuple[Side, bool] | None:
-    allowed = await person_permissions(actor, person)
+    return _person_side_of(await person_permissions(actor, person))
+
+
+def _person_side_of(allowed: frozenset[Permission]) -> tuple[Side, bool] | None:
     if Permission.SPEND_BUDGET in allowed:
         return Side.PERSON, True
     if Permission.VIEW_BUDGET in allowed:
         return Side.PERSON, False
     return None
+
+
+async def _people_access(
+    actor: Actor, people: list[Membership]
+) -> dict[Any, tuple[Side, bool] | None]:
+    """``_person_access`` for many people, by person id, in one query."""
+    allowed = await people_permissions(actor, people)
+    return {key: _person_side_of(permissions) for key, permissions in allowed.items()}
 
 
 async def _person_side_members(enquiry: Enquiry) -> list[Membership]:

@@ -255,6 +255,9 @@ class Booking(Model):
         table = "booking"
         indexes = (
             Index(fields=("status", "kind", "materialised_until"), name="booking_to_materialise"),
+            # Every order page and API list reads its bookings by order (PostgreSQL does not
+            # index a foreign key by itself).
+            Index(fields=("order_id",), name="booking_order"),
         )
 
 
@@ -323,6 +326,7 @@ class ChangeProposal(Model):
 
     class Meta:
         table = "change_proposal"
+        indexes = (Index(fields=("booking_id", "status"), name="change_proposal_booking"),)
 
 
 class Delivery(Model):
@@ -428,6 +432,7 @@ class EnquiryMessage(Model):
     class Meta:
         table = "enquiry_message"
         ordering = ["created_at", "id"]
+        indexes = (Index(fields=("enquiry_id", "created_at"), name="enquiry_message_thread"),)
 
 
 class Notification(Model):
