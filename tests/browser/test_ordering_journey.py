@@ -83,7 +83,11 @@ async def test_a_person_orders_a_weekly_visit_and_the_money_is_set_aside(page: P
 
     # Every Tuesday and Thursday, 10:00 to 12:00, two hours each visit.
     await page.get_by_label("How many each visit").fill("2")
+    # Only the questions for the chosen kind of visit show (GOV.UK conditional reveal).
+    assert await page.get_by_label("Date of the visit").is_visible()
+    assert not await page.get_by_label("Visits start at").is_visible()
     await page.get_by_label("Every week, on the days I choose").check()
+    assert not await page.get_by_label("Date of the visit").is_visible()
     await page.get_by_label("Tuesday", exact=True).check()
     await page.get_by_label("Thursday", exact=True).check()
     await page.get_by_label("Visits start at").fill("10:00")
