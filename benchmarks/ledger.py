@@ -42,7 +42,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from benchmarks.pg import with_database
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test"
 BENCH_DATABASE = "carepurse_bench"
@@ -323,11 +325,6 @@ async def _bench_sqlite(directory: Path, seconds: float, rounds: int) -> dict[st
     return result | {"database": "SQLite (WAL file) / aiosqlite"}
 
 
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 @contextlib.asynccontextmanager
 async def _scratch_postgres(admin_url: str) -> AsyncIterator[str]:
     """A fresh database on the server, dropped afterwards; yields its URL."""
@@ -340,7 +337,7 @@ async def _scratch_postgres(admin_url: str) -> AsyncIterator[str]:
         await admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}{force}")  # a crash's
         await admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
         try:
-            yield _with_database(admin_url, BENCH_DATABASE)
+            yield with_database(admin_url, BENCH_DATABASE)
         finally:
             await admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}{force}")
     finally:

@@ -58,7 +58,14 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from benchmarks.loadgen import LoadError, choose_loadgen, measure
-from benchmarks.search import _admin, _unreachable, _with_database
+from benchmarks.pg import (
+    add_load_options,
+    admin,
+    clean_environment,
+    print_comparison,
+    scratch_database,
+    unreachable,
+)
 from benchmarks.servers import ROOT, ServerError, child_setup, cpu_plan, http_request, serve
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -332,22 +339,6 @@ async def seed(url: str, people: int, providers: int, orders: int) -> dict[str, 
 # ---------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def scratch_database(admin_url: str, name: str) -> Any:
-    """``name`` on the server of ``admin_url`` (a leftover dropped first), dropped again on
-    the way out; yields its URL."""
-    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    asyncio.run(_admin(admin_url, drop, f'CREATE DATABASE "{name}"'))
-    try:
-        yield _with_database(admin_url, name)
-    finally:
-        asyncio.run(_admin(admin_url, drop))
-
-
-def _clean_environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("CAREPURSE_", "BENCH_"))}
-
-
 def _seed_in_subprocess(url: str, env: dict[str, str], args: argparse.Namespace) -> Any:
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.orders", "seed", url, "--people", str(args.people),
@@ -487,12 +478,12 @@ def run_orders(args: argparse.Namespace) -> dict[str, Any]:
 
     if not args.postgres_url:
         return {"skipped": "BENCH_POSTGRES_URL is empty"}
-    problem = _unreachable(args.postgres_url)
+    problem = unreachable(args.postgres_url)
     if problem:
         where = urlsplit(args.postgres_url)
         return {"skipped": f"cannot reach {where.hostname}:{where.port or 5432} ({problem})"}
     server_cpu, load_cpu = cpu_plan(args.pin)
-    env = _clean_environment()
+    env = clean_environment()
     with (
         tempfile.TemporaryDirectory(prefix="carepurse-orders-") as tmp,
         scratch_database(args.postgres_url, args.database) as url,
@@ -505,7 +496,7 @@ def run_orders(args: argparse.Namespace) -> dict[str, Any]:
         data = _seed_in_subprocess(url, env, args)
         print(f"  orders: seeded in {data['seconds']} s", flush=True)
         if args.try_sql:  # e.g. an index a migration might add, measured before writing it
-            asyncio.run(_admin(url, args.try_sql, "ANALYZE"))
+            asyncio.run(admin(url, args.try_sql, "ANALYZE"))
             print(f"  orders: ran {args.try_sql!r} on the scratch database", flush=True)
         carepurse_env = env | {
             "CAREPURSE_DATABASE_URL": f"{url}?maxsize={args.pool_size}",
@@ -627,20 +618,14 @@ def print_orders_report(report: dict[str, Any]) -> None:
     )
     if report["try_sql"]:
         print(f"  after seeding, the run tried: {report['try_sql']}")
-    print(f"{'':<10}{'endpoint':<46}{'req/s':>8}{'±':>5}{'p50 ms':>8}{'p99 ms':>8}{'bytes':>8}"
-          f"{'errors':>7}{'srv cpu':>8}")  # fmt: skip
-    labels = {
-        "baseline": "Starlette + asyncpg, same SQL and JSON",
-        "carepurse": "Carepurse GET /api/v1/orders (provider)",
-    }
-    for side in ("baseline", "carepurse"):
-        row = report[side]
-        cpu = "-" if row["server_cpu"] is None else f"{row['server_cpu'] * 100:.0f}%"
-        print(
-            f"{side:<10}{labels[side]:<46}{row['rps']:>8,.0f}{row['rounds_spread'] * 100:>4.0f}%"
-            f"{row['p50_ms']:>8.2f}{row['p99_ms']:>8.2f}{row['bytes']:>8}"
-            f"{row['non_2xx'] + row['socket_errors']:>7}{cpu:>8}"
-        )
+    print_comparison(
+        report,
+        "endpoint",
+        {
+            "baseline": "Starlette + asyncpg, same SQL and JSON",
+            "carepurse": "Carepurse GET /api/v1/orders (provider)",
+        },
+    )
     low, high = min(report["rounds_ratio"]), max(report["rounds_ratio"])
     print(
         f"orders poll: Carepurse / raw baseline req/s = {report['ratio_rps']:.2f} "
@@ -676,16 +661,7 @@ def _program() -> int:
         target.add_argument("--people", type=int, default=PEOPLE)
         target.add_argument("--providers", type=int, default=PROVIDERS)
         target.add_argument("--orders", type=int, default=ORDERS)
-    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 6)))
-    parser.add_argument("--warmup", type=float, default=float(os.environ.get("BENCH_WARMUP", 1)))
-    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)))
-    parser.add_argument(
-        "--concurrency", type=int, default=int(os.environ.get("BENCH_CONCURRENCY", 32))
-    )
-    parser.add_argument("--loadgen", default=os.environ.get("BENCH_LOADGEN", "auto"))
-    parser.add_argument(
-        "--pool-size", type=int, default=int(os.environ.get("BENCH_POOL_SIZE", POOL_SIZE))
-    )
+    add_load_options(parser, POOL_SIZE, DEFAULT_POSTGRES_URL)
     parser.add_argument(
         "--placement-seconds",
         type=float,
@@ -696,11 +672,6 @@ def _program() -> int:
         "--placement-concurrency",
         type=int,
         default=int(os.environ.get("BENCH_PLACEMENT_CONCURRENCY", PLACEMENT_CONCURRENCY)),
-    )
-    pin_default = os.environ.get("BENCH_PIN", "1") not in ("0", "false", "no")
-    parser.add_argument("--no-pin", dest="pin", action="store_false", default=pin_default)
-    parser.add_argument(
-        "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     )
     parser.add_argument(
         "--database",

@@ -41,6 +41,7 @@ from typing import Any, NoReturn
 from benchmarks.ledger import DEFAULT_POSTGRES_URL, LedgerBenchError, run_ledger
 from benchmarks.loadgen import LoadError, choose_loadgen, measure
 from benchmarks.micro import run_micro
+from benchmarks.pg import clean_environment
 from benchmarks.servers import (
     ROOT,
     Server,
@@ -233,12 +234,6 @@ def _merge(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
-def _clean_environment() -> dict[str, str]:
-    """Our environment without CAREPURSE_* and BENCH_*: a developer's Redis or Postgres
-    settings would make runs incomparable."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(("CAREPURSE_", "BENCH_"))}
-
-
 def _prepare_carepurse(env: dict[str, str]) -> None:
     command = Path(sys.executable).parent / "carepurse"
     if not command.exists():
@@ -343,7 +338,7 @@ def _statement_endpoint(server: Server, seed: dict[str, Any]) -> tuple[Endpoint 
 
 def run_http(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     server_cpu, load_cpu = cpu_plan(args.pin)
-    env = _clean_environment()
+    env = clean_environment()
     carepurse_env = env | {
         "CAREPURSE_DATABASE_URL": f"sqlite://{tmp}/bench.sqlite3",
         "CAREPURSE_STORAGE_URL": f"file://{tmp}/storage",

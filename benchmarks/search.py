@@ -30,7 +30,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import random
 import subprocess
 import sys
@@ -39,9 +38,16 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from benchmarks.loadgen import LoadError, choose_loadgen, measure
+from benchmarks.pg import (
+    add_load_options,
+    clean_environment,
+    print_comparison,
+    scratch_database,
+    unreachable,
+)
 from benchmarks.servers import ROOT, ServerError, child_setup, cpu_plan, http_get, serve
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/test"
@@ -249,51 +255,9 @@ async def seed(url: str, providers: int, services: int) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-async def _admin(url: str, *statements: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url, timeout=5)
-    try:
-        for statement in statements:
-            await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-def _drop_statement() -> str:
-    return f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)"
-
-
-@contextlib.contextmanager
-def scratch_database(admin_url: str) -> Any:
-    """``BENCH_DATABASE`` on the server of ``admin_url`` (a crash's leftover dropped first),
-    dropped again on the way out; yields its URL."""
-    asyncio.run(_admin(admin_url, _drop_statement(), f"CREATE DATABASE {BENCH_DATABASE}"))
-    try:
-        yield _with_database(admin_url, BENCH_DATABASE)
-    finally:
-        asyncio.run(_admin(admin_url, _drop_statement()))
-
-
-def _unreachable(admin_url: str) -> str | None:
-    try:
-        asyncio.run(_admin(admin_url, "SELECT 1"))
-    except Exception as error:  # any reason at all: report it and skip
-        return f"{type(error).__name__}: {error}"
-    return None
-
-
 # ---------------------------------------------------------------------------
 # Measuring
 # ---------------------------------------------------------------------------
-
-
-def _clean_environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith(("CAREPURSE_", "BENCH_"))}
 
 
 def _seed_in_subprocess(url: str, env: dict[str, str], providers: int, services: int) -> Any:
@@ -335,15 +299,15 @@ def run_search(
 
     if not postgres_url:
         return {"skipped": "BENCH_POSTGRES_URL is empty"}
-    problem = _unreachable(postgres_url)
+    problem = unreachable(postgres_url)
     if problem:
         where = urlsplit(postgres_url)
         return {"skipped": f"cannot reach {where.hostname}:{where.port or 5432} ({problem})"}
     server_cpu, load_cpu = cpu_plan(pin)
-    env = _clean_environment()
+    env = clean_environment()
     with (
         tempfile.TemporaryDirectory(prefix="carepurse-search-") as tmp,
-        scratch_database(postgres_url) as url,
+        scratch_database(postgres_url, BENCH_DATABASE) as url,
     ):
         print(f"  search: seeding {providers:,} providers and {services:,} services", flush=True)
         data = _seed_in_subprocess(url, env, providers, services)
@@ -431,20 +395,14 @@ def print_search_report(report: dict[str, Any]) -> None:
         f"GET {report['path']} ({data['matches']} matches, 20 a page); "
         f"{report['pool_size']} database connections per server"
     )
-    print(f"{'':<10}{'page':<46}{'req/s':>8}{'±':>5}{'p50 ms':>8}{'p99 ms':>8}{'bytes':>8}"
-          f"{'errors':>7}{'srv cpu':>8}")  # fmt: skip
-    labels = {
-        "baseline": "Starlette + asyncpg + Jinja2, same SQL",
-        "carepurse": "Carepurse /search (tenant, page, photos)",
-    }
-    for side in ("baseline", "carepurse"):
-        row = report[side]
-        cpu = "-" if row["server_cpu"] is None else f"{row['server_cpu'] * 100:.0f}%"
-        print(
-            f"{side:<10}{labels[side]:<46}{row['rps']:>8,.0f}{row['rounds_spread'] * 100:>4.0f}%"
-            f"{row['p50_ms']:>8.2f}{row['p99_ms']:>8.2f}{row['bytes']:>8}"
-            f"{row['non_2xx'] + row['socket_errors']:>7}{cpu:>8}"
-        )
+    print_comparison(
+        report,
+        "page",
+        {
+            "baseline": "Starlette + asyncpg + Jinja2, same SQL",
+            "carepurse": "Carepurse /search (tenant, page, photos)",
+        },
+    )
     low, high = min(report["rounds_ratio"]), max(report["rounds_ratio"])
     verdict = "meets" if report["ratio_rps"] >= report["target_ratio"] else "BELOW"
     print(
@@ -463,21 +421,7 @@ def _program() -> int:
     seeding.add_argument("url")
     seeding.add_argument("--providers", type=int, default=PROVIDERS)
     seeding.add_argument("--services", type=int, default=SERVICES)
-    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 6)))
-    parser.add_argument("--warmup", type=float, default=float(os.environ.get("BENCH_WARMUP", 1)))
-    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)))
-    parser.add_argument(
-        "--concurrency", type=int, default=int(os.environ.get("BENCH_CONCURRENCY", 32))
-    )
-    parser.add_argument("--loadgen", default=os.environ.get("BENCH_LOADGEN", "auto"))
-    parser.add_argument(
-        "--pool-size", type=int, default=int(os.environ.get("BENCH_POOL_SIZE", POOL_SIZE))
-    )
-    pin_default = os.environ.get("BENCH_PIN", "1") not in ("0", "false", "no")
-    parser.add_argument("--no-pin", dest="pin", action="store_false", default=pin_default)
-    parser.add_argument(
-        "--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    )
+    add_load_options(parser, POOL_SIZE, DEFAULT_POSTGRES_URL)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     if args.command == "seed":
